@@ -13,7 +13,7 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('contracts'),
   /** SMTP server for outgoing mail, e.g. smtp://127.0.0.1:1025. */
-  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Vertragswerk <billing@vertragswerk.example>'),
   /** Bearer token of the operator role. */
   OPERATOR_TOKEN: z.string().min(16).default('dev-operator-token-change-me'),
@@ -25,18 +25,27 @@ const envSchema = z.object({
   ISSUER_NAME: z.string().default('Vertragswerk GmbH'),
   ISSUER_COUNTRY: z.enum(['DE', 'AT']).default('DE'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Dev start script: paths of the Temporal binaries (else PATH, then .tools/, then download). */
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
+  /** Dev start script: port of the Temporal dev server's frontend (its Web UI is on port + 1000). */
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
 });
+
+/** Environment variables the configuration knows (docker-compose and docs are checked against it). */
+export const CONFIG_KEYS = Object.keys(envSchema.shape) as readonly string[];
 
 export type AppConfig = Readonly<{
   port: number;
   role: 'api' | 'worker' | 'all';
   databaseUrl: string | undefined;
   temporal: { address: string; namespace: string; taskQueue: string };
-  mail: { smtpUrl: string; from: string };
+  mail: { smtpUrl: string | undefined; from: string };
   operatorToken: string;
   sandbox: boolean;
   issuer: { name: string; country: 'DE' | 'AT' };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  dev: { temporalCliPath: string | undefined; temporalTestServerPath: string | undefined; temporalDevPort: number };
 }>;
 
 /** Parses and validates configuration from an environment-like record. Throws on bad values. */
@@ -57,5 +66,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.SANDBOX,
     issuer: { name: e.ISSUER_NAME, country: e.ISSUER_COUNTRY },
     logLevel: e.LOG_LEVEL,
+    dev: { temporalCliPath: e.TEMPORAL_CLI_PATH, temporalTestServerPath: e.TEMPORAL_TEST_SERVER_PATH, temporalDevPort: e.TEMPORAL_DEV_PORT },
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * Activities of the contract workflow that touch the database and notify the customer.
+ * Personal data (name, e-mail) is loaded here, never carried in workflow history.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { PrismaClient } from '../src/database/prisma-client';
+import type { ContractNotice, ContractState } from '../src/domain/contract';
+import type { Locale, MailMessage } from '../src/mail/mail-templates';
+import type { MailActivities } from './mail.activity';
+
+/** Input of {@link ContractActivities.notifyCustomer}. */
+export interface NotifyCustomerInput {
+  /** `<workflowId>/<step>`: the same notice is never sent twice. */
+  readonly idempotencyKey: string;
+  readonly contractId: string;
+  readonly notice: ContractNotice;
+}
+
+/** The activities the contract workflow calls. */
+export interface ContractActivities {
+  /** Mirrors the workflow state into the contracts table (only if newer than what is stored). */
+  saveContract(state: ContractState): Promise<{ applied: boolean }>;
+  /** Renders and sends a notice to the contract's customer, recorded as a communication. */
+  notifyCustomer(input: NotifyCustomerInput): Promise<{ communicationId: string; status: string }>;
+}
+
+export function createContractActivities(deps: { prisma: PrismaClient; mail: MailActivities }): ContractActivities {
+  const { prisma, mail } = deps;
+  return {
+    async saveContract(state) {
+      const c = state.cancellation;
+      // Guarded by revision: a retried or late write never overwrites newer state.
+      const result = await prisma.contract.updateMany({
+        where: { id: state.id, revision: { lt: state.revision } },
+        data: {
+          plan: state.plan,
+          seats: state.seats,
+          status: state.status,
+          trialEndsOn: state.trialEndsOn,
+          startedOn: state.startedOn,
+          billingMode: state.billingMode,
+          cancellationReceivedAt: c ? new Date(c.receivedAt) : null,
+          cancellationEndsOn: c?.endsOn ?? null,
+          cancellationDeleteData: c?.deleteData ?? null,
+          cancellationChannel: c?.channel ?? null,
+          cancellationReason: c?.reason ?? null,
+          endedOn: state.endedOn,
+          revision: state.revision,
+        },
+      });
+      if (result.count === 0) {
+        const exists = await prisma.contract.count({ where: { id: state.id } });
+        if (exists === 0) throw ApplicationFailure.nonRetryable(`Contract ${state.id} has no database row`, 'CONTRACT_ROW_MISSING');
+      }
+      return { applied: result.count > 0 };
+    },
+
+    async notifyCustomer(input) {
+      const contract = await prisma.contract.findUnique({ where: { id: input.contractId }, include: { customer: true } });
+      if (!contract) throw ApplicationFailure.nonRetryable(`Contract ${input.contractId} not found`, 'CONTRACT_ROW_MISSING');
+      const customer = contract.customer;
+      const locale: Locale = customer.locale === 'en' ? 'en' : 'de';
+      const message = toMailMessage(input.notice, customer.name ?? '', contract.id);
+      const result = await mail.sendMail({
+        idempotencyKey: input.idempotencyKey,
+        contractId: contract.id,
+        to: customer.email,
+        locale,
+        message,
+        kind: input.notice.template,
+      });
+      return { communicationId: result.communicationId, status: result.status };
+    },
+  };
+}
+
+/** Adds what only the database knows (the customer's name) to a domain notice. */
+export function toMailMessage(notice: ContractNotice, customerName: string, contractId: string): MailMessage {
+  switch (notice.template) {
+    case 'contract-started':
+      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
+    case 'cancellation-confirmed':
+      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
+    case 'cancellation-revoked':
+      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
+    case 'contract-ended':
+      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The mail activity: renders a message, records it in the communications log and sends it
+ * over SMTP exactly once per idempotency key (as far as SMTP allows, see below).
+ *
+ * The store is an interface so this file stays free of Prisma; the worker plugs in the
+ * database implementation.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { InvalidMailDateError } from '../src/mail/format-mail-date';
+import type { Locale, MailMessage } from '../src/mail/mail-templates';
+import { isPermanentSmtpError, sendRenderedMail, type MailTransport } from '../src/mail/mail-transport';
+import { renderMail, type RenderedMail } from '../src/mail/render-mail';
+
+/** A row of the communications log, as far as the mail activity needs it. */
+export interface CommunicationRecord {
+  id: string;
+  idempotencyKey: string;
+  status: 'pending' | 'sent' | 'failed';
+  messageId: string | null;
+}
+
+/** Persistence of outgoing communications (mails, letters), keyed by idempotency key. */
+export interface CommunicationsStore {
+  /** Inserts a pending record unless one with this idempotency key exists; returns the existing or new record. */
+  claim(input: {
+    id: string;
+    idempotencyKey: string;
+    contractId: string;
+    kind: string;
+    channel: 'email' | 'letter';
+    template: string;
+    locale: Locale;
+    recipient: string | null;
+    subject: string;
+  }): Promise<CommunicationRecord>;
+  markSent(id: string, messageId: string, sentAt: Date): Promise<void>;
+  markFailed(id: string, error: string): Promise<void>;
+}
+
+/** Input of {@link MailActivities.sendMail}. */
+export interface SendMailInput {
+  /** Workflow id + step, e.g. `contract-42/cancellation-confirmed/2027-03-31`; one mail per key, ever. */
+  idempotencyKey: string;
+  contractId: string;
+  /** Recipient address; null when there is none any more (e.g. personal data deleted). */
+  to: string | null;
+  locale: Locale;
+  message: MailMessage;
+  /** Category for the communications log; defaults to the template name in snake_case (`cancellation_confirmed`). */
+  kind?: string;
+}
+
+/**
+ * Result of {@link MailActivities.sendMail}:
+ * - `sent`: this call delivered the mail to the SMTP server;
+ * - `skipped`: a previous attempt already sent it, nothing was sent now;
+ * - `no-recipient`: `to` was null; recorded as failed, nothing sent, no retry will help.
+ *   The workflow may fall back to a letter.
+ */
+export interface SendMailResult {
+  communicationId: string;
+  status: 'sent' | 'skipped' | 'no-recipient';
+  messageId: string | null;
+}
+
+/** Mail activities, registered on the worker and proxied in workflows as a type. */
+export interface MailActivities {
+  /**
+   * Renders and sends one mail, idempotent per `idempotencyKey`.
+   * Throws a non-retryable `ApplicationFailure` ({@link MAIL_FAILURE_TYPES}) for a permanent
+   * SMTP rejection (5xx) or an invalid message context, and a retryable one for 4xx replies,
+   * connection errors and timeouts.
+   */
+  sendMail(input: SendMailInput): Promise<SendMailResult>;
+}
+
+/** `ApplicationFailure.type` values thrown by the mail activity, for retry policies and workflow handling. */
+export const MAIL_FAILURE_TYPES = {
+  /** The SMTP server refused the mail for good (5xx). Non-retryable. */
+  permanent: 'MailPermanentFailure',
+  /** 4xx, connection or timeout; a later attempt may succeed. Retryable. */
+  transient: 'MailTransientFailure',
+  /** The message context is invalid (e.g. not a real date); a bug in the caller. Non-retryable. */
+  invalidMessage: 'MailInvalidMessage',
+} as const;
+
+/** Dependencies of {@link createMailActivities}. */
+export interface MailActivityDeps {
+  store: CommunicationsStore;
+  transport: MailTransport;
+  /** Sender, e.g. `Vertragswerk <billing@vertragswerk.example>`. */
+  from: string;
+  newId: () => string;
+  now: () => Date;
+}
+
+const NO_RECIPIENT_REASON = 'No recipient address (none on file or personal data deleted); nothing sent';
+
+/**
+ * Creates the mail activities.
+ *
+ * NOTE: delivery is at-least-once, not exactly-once. If the process dies after the SMTP server
+ * accepted the mail but before `markSent` is stored, the retry sends it again. The retry
+ * carries the same deterministic Message-ID (derived from the idempotency key), so the
+ * duplicate is recognisable downstream. No SMTP extension can close this window.
+ */
+export function createMailActivities(deps: MailActivityDeps): MailActivities {
+  const { store, transport, from, newId, now } = deps;
+
+  return {
+    async sendMail(input) {
+      const { idempotencyKey, contractId, to, locale, message } = input;
+
+      let rendered: RenderedMail;
+      try {
+        rendered = renderMail(message, locale);
+      } catch (error) {
+        // A malformed date will be malformed on every retry; a missing template file may be
+        // fixed by a deploy, so that stays retryable.
+        if (error instanceof InvalidMailDateError) {
+          throw ApplicationFailure.create({ message: error.message, type: MAIL_FAILURE_TYPES.invalidMessage, nonRetryable: true, cause: error });
+        }
+        throw error;
+      }
+
+      const record = await store.claim({
+        id: newId(),
+        idempotencyKey,
+        contractId,
+        kind: input.kind ?? message.template.replace(/-/g, '_'),
+        channel: 'email',
+        template: message.template,
+        locale,
+        recipient: to,
+        subject: rendered.subject,
+      });
+      if (record.status === 'sent') {
+        return { communicationId: record.id, status: 'skipped', messageId: record.messageId };
+      }
+      // 'pending' (an earlier attempt died mid-way) and 'failed' (an earlier permanent failure,
+      // now re-run on purpose) are both sent again: neither reached the customer for certain.
+
+      if (to === null) {
+        // Retrying cannot conjure an address, so no throw: the workflow decides (letter, or nothing).
+        await store.markFailed(record.id, NO_RECIPIENT_REASON);
+        return { communicationId: record.id, status: 'no-recipient', messageId: null };
+      }
+
+      let messageId: string;
+      try {
+        ({ messageId } = await sendRenderedMail(transport, { from, to, ...rendered, idempotencyKey }));
+      } catch (error) {
+        const reason = describeSmtpError(error);
+        if (isPermanentSmtpError(error)) {
+          await store.markFailed(record.id, reason);
+          throw ApplicationFailure.create({ message: reason, type: MAIL_FAILURE_TYPES.permanent, nonRetryable: true, cause: asError(error) });
+        }
+        // The record stays pending: Temporal retries this attempt with the same key.
+        throw ApplicationFailure.create({ message: reason, type: MAIL_FAILURE_TYPES.transient, nonRetryable: false, cause: asError(error) });
+      }
+
+      await store.markSent(record.id, messageId, now());
+      return { communicationId: record.id, status: 'sent', messageId };
+    },
+  };
+}
+
+function describeSmtpError(error: unknown): string {
+  if (!(error instanceof Error)) return `SMTP send failed: ${String(error)}`;
+  const { code, responseCode } = error as Error & { code?: unknown; responseCode?: unknown };
+  const tags = [code, responseCode].filter((t) => t !== undefined).join(' ');
+  return `SMTP send failed${tags ? ` (${tags})` : ''}: ${error.message}`;
+}
+
+function asError(error: unknown): Error | undefined {
+  return error instanceof Error ? error : undefined;
+}

@@ -1,0 +1,51 @@
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Client } from '@temporalio/client';
+import { AuthGuard } from '../auth/auth.guard';
+import type { AppConfig } from '../config/config';
+import { ContractsController } from '../contracts/contracts.controller';
+import { ContractsService } from '../contracts/contracts.service';
+import { CustomersController } from '../customers/customers.controller';
+import { CustomersService } from '../customers/customers.service';
+import type { PrismaClient } from '../database/prisma-client';
+import { HealthController } from '../health/health.controller';
+import { ProblemFilter } from '../http/problem.filter';
+import { PlansController } from '../plans/plans.controller';
+import { SandboxController } from '../sandbox/sandbox.controller';
+import type { Clock, SandboxControl } from './clock';
+import { systemClock } from './clock';
+import { APP_CONFIG, CLOCK, PRISMA, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
+
+/** What the HTTP application is built from; created by the caller (main, start script, tests). */
+export interface AppDependencies {
+  readonly config: AppConfig;
+  readonly prisma: PrismaClient;
+  readonly temporal: Client;
+  /** Present in sandbox mode: then it is also the clock. */
+  readonly sandbox?: SandboxControl;
+  readonly clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static create(deps: AppDependencies): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: deps.config },
+      { provide: PRISMA, useValue: deps.prisma },
+      { provide: TEMPORAL_CLIENT, useValue: deps.temporal },
+      { provide: CLOCK, useValue: deps.sandbox ?? deps.clock ?? systemClock },
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_FILTER, useClass: ProblemFilter },
+      CustomersService,
+      ContractsService,
+    ];
+    const controllers: DynamicModule['controllers'] = [HealthController, PlansController, CustomersController, ContractsController];
+    // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.
+    if (deps.sandbox) {
+      providers.push({ provide: SANDBOX_CONTROL, useValue: deps.sandbox });
+      controllers.push(SandboxController);
+    }
+    return { module: AppModule, providers, controllers };
+  }
+}

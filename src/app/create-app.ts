@@ -1,0 +1,29 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemFilter } from '../http/problem.filter';
+import type { AppDependencies } from './app.module';
+import { AppModule } from './app.module';
+
+/** Builds the HTTP application: routes, problem+json errors, OpenAPI at /v1/openapi.json, Swagger UI at /docs. */
+export async function createApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.create(deps), {
+    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: '256kb' });
+  // Errors thrown before routing (e.g. malformed JSON in the body parser) need the filter too.
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Vertragswerk contract and billing API')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'v1/openapi.json' });
+  return app;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { PLAN_IDS } from '../domain/plans';
+
+/** Body of `POST /v1/contracts`. */
+export const CreateContractSchema = z.strictObject({
+  plan: z.enum(PLAN_IDS),
+  seats: z.number().int().min(1).max(10_000).default(1),
+  trial: z.boolean().default(false),
+  billingMode: z.enum(['postpaid', 'prepaid']).default('postpaid'),
+  customerId: z.uuid().optional(),
+});
+export type CreateContractBody = z.infer<typeof CreateContractSchema>;
+
+/** Body of `POST /v1/contracts/{id}/cancellation`: two-step, so `confirm: true` is required (§ 312k BGB). */
+export const CancelContractSchema = z.strictObject({
+  confirm: z.literal(true, { error: 'must be true: confirm the cancellation explicitly' }),
+  deleteData: z.boolean().default(false),
+  reason: z.string().trim().min(1).max(1000).nullish(),
+  /** Operators only: when a notice by phone or letter arrived. */
+  receivedAt: z.iso.datetime({ offset: true }).optional(),
+  /** Operators only. */
+  channel: z.enum(['phone', 'letter']).optional(),
+});
+export type CancelContractBody = z.infer<typeof CancelContractSchema>;
+
+/** Query of `GET /v1/contracts`. */
+export const ListContractsSchema = z.strictObject({
+  status: z.enum(['trial', 'active', 'paused', 'suspended', 'ended']).optional(),
+  customerId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type ListContractsQuery = z.infer<typeof ListContractsSchema>;

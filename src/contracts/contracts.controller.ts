@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
+import { ZodPipe } from '../http/zod-body';
+import type { CancelContractBody, CreateContractBody, ListContractsQuery } from './contract.schema';
+import { CancelContractSchema, CreateContractSchema, ListContractsSchema } from './contract.schema';
+import { ContractsService } from './contracts.service';
+
+const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input' }) as object;
+
+@ApiTags('contracts')
+@ApiBearerAuth()
+@Controller('v1/contracts')
+export class ContractsController {
+  constructor(private readonly contracts: ContractsService) {}
+
+  @Post()
+  @ApiBody({ schema: schemaOf(CreateContractSchema) })
+  create(@Body(new ZodPipe(CreateContractSchema)) body: CreateContractBody, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.create(body, principal);
+  }
+
+  @Get()
+  list(@Query(new ZodPipe(ListContractsSchema)) query: ListContractsQuery, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.list(query, principal);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.get(id, principal);
+  }
+
+  @Get(':id/cancellation/preview')
+  preview(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.previewCancellation(id, principal);
+  }
+
+  @Post(':id/cancellation')
+  @HttpCode(200)
+  @ApiBody({ schema: schemaOf(CancelContractSchema) })
+  cancel(@Param('id') id: string, @Body(new ZodPipe(CancelContractSchema)) body: CancelContractBody, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.cancel(id, body, principal);
+  }
+
+  @Delete(':id/cancellation')
+  revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.revokeCancellation(id, principal);
+  }
+
+  @Get(':id/communications')
+  communications(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.communications(id, principal);
+  }
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
+import { ZodPipe } from '../http/zod-body';
+import type { CreateCustomerBody } from './customer.schema';
+import { CreateCustomerSchema } from './customer.schema';
+import { CustomersService, toCustomerResource } from './customers.service';
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@Controller('v1/customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Post()
+  @OperatorOnly()
+  @ApiBody({ schema: z.toJSONSchema(CreateCustomerSchema, { io: 'input' }) as object })
+  create(@Body(new ZodPipe(CreateCustomerSchema)) body: CreateCustomerBody) {
+    return this.customers.create(body);
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return toCustomerResource(await this.customers.get(id, principal));
+  }
+
+  @Post(':id/tokens')
+  @OperatorOnly()
+  @HttpCode(201)
+  issueToken(@Param('id') id: string) {
+    return this.customers.issueToken(id);
+  }
+}

@@ -1,0 +1,35 @@
+import { Controller, Get, HttpStatus, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Client } from '@temporalio/client';
+import { PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
+import { Public } from '../auth/auth.guard';
+import type { PrismaClient } from '../database/prisma-client';
+import { ProblemError } from '../http/problem';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+  ) {}
+
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Ready when the database and Temporal answer. */
+  @Get('ready')
+  async ready() {
+    const [database, temporal] = await Promise.all([
+      this.prisma.$queryRaw`SELECT 1`.then(() => 'up', (e: Error) => `down: ${e.message}`),
+      this.temporal.connection.workflowService.getSystemInfo({}).then(() => 'up', (e: Error) => `down: ${e.message}`),
+    ]);
+    if (database !== 'up' || temporal !== 'up') {
+      throw new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, 'UNAVAILABLE', 'Not ready', 'A dependency is down.', { checks: { database, temporal } });
+    }
+    return { status: 'ok', checks: { database, temporal } };
+  }
+}

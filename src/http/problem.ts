@@ -1,0 +1,42 @@
+import { HttpStatus } from '@nestjs/common';
+import { CONFLICT_CODES } from '../domain/errors';
+
+/** Stable machine codes of API errors (RFC 9457 `code` extension member). */
+export const ProblemCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  MALFORMED_JSON: 'MALFORMED_JSON',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** An error that the exception filter renders as `application/problem+json`. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'ProblemError';
+  }
+
+  static notFound(what: string): ProblemError {
+    return new ProblemError(HttpStatus.NOT_FOUND, ProblemCode.NOT_FOUND, 'Not found', `${what} was not found.`);
+  }
+}
+
+/** HTTP status of a domain error code. */
+export function statusOfDomainCode(code: string): number {
+  if (CONFLICT_CODES.has(code)) return HttpStatus.CONFLICT;
+  return HttpStatus.UNPROCESSABLE_ENTITY;
+}
+
+export function problemType(code: string): string {
+  return `https://vertragswerk.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+}

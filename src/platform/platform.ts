@@ -1,0 +1,75 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Clock, SandboxControl } from '../app/clock';
+import { createApp } from '../app/create-app';
+import type { AppConfig } from '../config/config';
+import type { PrismaClient } from '../database/prisma-client';
+import { createContractWorker } from '../temporal/worker';
+import { createActivities } from './activities';
+
+/** A running platform: API and/or worker, per `config.role`. */
+export interface RunningPlatform {
+  readonly app: INestApplication | null;
+  /** Base URL of the API, e.g. http://127.0.0.1:3000 */
+  readonly url: string | null;
+  readonly worker: Worker | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the worker and/or the HTTP API on connections created by the caller (production
+ * main, the dev start script, tests).
+ */
+export async function startPlatform(options: {
+  config: AppConfig;
+  prisma: PrismaClient;
+  client: Client;
+  nativeConnection: NativeConnection;
+  sandbox?: SandboxControl;
+  clock?: Clock;
+  workflowBundle?: { code: string };
+  host?: string;
+  logger?: boolean;
+}): Promise<RunningPlatform> {
+  const { config, prisma } = options;
+  const logger = new Logger('Platform');
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let closeActivities: () => void = () => undefined;
+  if (config.role !== 'api') {
+    const wired = createActivities(config, prisma);
+    closeActivities = wired.close;
+    worker = await createContractWorker({
+      connection: options.nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      activities: wired.activities,
+      workflowBundle: options.workflowBundle,
+    });
+    workerRun = worker.run().catch((error: unknown) => {
+      logger.error(`worker stopped with an error: ${(error as Error).stack ?? String(error)}`);
+      throw error;
+    });
+  }
+  let app: INestApplication | null = null;
+  let url: string | null = null;
+  if (config.role !== 'worker') {
+    app = await createApp({ config, prisma, temporal: options.client, sandbox: options.sandbox, clock: options.clock }, { logger: options.logger });
+    await app.listen(config.port, options.host ?? '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  }
+  return {
+    app,
+    url,
+    worker,
+    async stop() {
+      if (app) await app.close();
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      if (workerRun) await workerRun.catch(() => undefined);
+      closeActivities();
+    },
+  };
+}

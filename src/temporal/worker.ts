@@ -1,0 +1,26 @@
+import path from 'node:path';
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import type { ContractActivities } from '../../activities/contract-activities';
+
+/**
+ * Creates the worker of the contract task queue. `workflowBundle` (pre-built code) is used by
+ * tests to bundle once per run; otherwise the workflows are bundled from `workflows/index`.
+ */
+export async function createContractWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: ContractActivities;
+  workflowBundle?: { code: string };
+}): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve(path.join(__dirname, '../../workflows/index')) }),
+  });
+}

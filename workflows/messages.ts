@@ -1,0 +1,28 @@
+/**
+ * Messages of the contract workflow, declared once: the workflow registers handlers for them
+ * and the API sends them. Customer commands are Updates with validators, so a rule violation
+ * comes back synchronously (HTTP 409) and leaves no trace in the history.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CancellationChannel, ContractState } from '../src/domain/contract';
+
+/** Body of the `cancel` update. */
+export interface CancelRequest {
+  /** ISO instant the notice arrived; omitted for online cancellations (then: now). */
+  readonly receivedAt?: string;
+  readonly deleteData: boolean;
+  readonly channel: CancellationChannel;
+  readonly reason: string | null;
+}
+
+/** Whether the workflow has carried out every side effect it owes (used by the sandbox clock). */
+export interface SettledStatus {
+  readonly settled: boolean;
+  readonly revision: number;
+  readonly nextDeadline: string | null;
+}
+
+export const cancelUpdate = defineUpdate<ContractState, [CancelRequest]>('cancel');
+export const revokeCancellationUpdate = defineUpdate<ContractState, []>('revokeCancellation');
+export const stateQuery = defineQuery<ContractState>('state');
+export const settledQuery = defineQuery<SettledStatus>('settled');

@@ -1,0 +1,14 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Search attributes of contract workflows, shown and filterable in the Temporal UI, e.g.
+ * `ContractStatus = 'active' AND EndsOn = '2027-06-30'`. Legal dates are Keywords in
+ * `YYYY-MM-DD` form (they are calendar dates of the contract's zone, not instants).
+ */
+export const ContractStatusKey = defineSearchAttributeKey('ContractStatus', SearchAttributeType.KEYWORD);
+export const PlanKey = defineSearchAttributeKey('Plan', SearchAttributeType.KEYWORD);
+export const CustomerIdKey = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+export const EndsOnKey = defineSearchAttributeKey('EndsOn', SearchAttributeType.KEYWORD);
+
+/** Every key, for registration on a server (`temporal operator search-attribute create`). */
+export const CONTRACT_SEARCH_ATTRIBUTES = [ContractStatusKey, PlanKey, CustomerIdKey, EndsOnKey] as const;
