@@ -1,0 +1,102 @@
+import { simpleParser } from 'mailparser';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadConfig } from '../../src/config/config';
+import type { AppConfig } from '../../src/config/config';
+import { createPrismaClient } from '../../src/database/prisma-client';
+import type { PrismaClient } from '../../src/database/prisma-client';
+import { startSmtpSink } from '../../src/mail/smtp-sink';
+import { startPlatform } from '../../src/platform/platform';
+import type { RunningPlatform } from '../../src/platform/platform';
+import { createTimeSkippingControl } from '../../src/sandbox/time-skipping-control';
+import { createTestDatabase } from './database';
+import { createDevServerEnv, createTimeSkippingEnv, workflowBundleOption } from './temporal-env';
+
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+
+/** A mail as the SMTP sink received it. */
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string | undefined;
+}
+
+/** The whole platform on real PostgreSQL, a real Temporal server and a real SMTP sink. */
+export interface TestPlatform {
+  url: string;
+  env: TestWorkflowEnvironment;
+  prisma: PrismaClient;
+  config: AppConfig;
+  mails: ReceivedMail[];
+  platform: RunningPlatform;
+  stop(): Promise<void>;
+}
+
+export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPlatform> {
+  const database = await createTestDatabase();
+  const mails: ReceivedMail[] = [];
+  const sink = await startSmtpSink({
+    port: 0,
+    outboxDir: `var/test/outbox-${database.name}`,
+    onMessage: async ({ raw }) => {
+      const parsed = await simpleParser(raw);
+      const to = Array.isArray(parsed.to) ? parsed.to[0]?.text : parsed.to?.text;
+      mails.push({ to: to ?? '', subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId });
+    },
+  });
+  const env = mode === 'sandbox' ? await createTimeSkippingEnv() : await createDevServerEnv();
+  const config: AppConfig = {
+    ...loadConfig({ OPERATOR_TOKEN, PORT: '0', SANDBOX: mode === 'sandbox' ? 'true' : 'false' }),
+    databaseUrl: database.url,
+    mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Vertragswerk Test <billing@test.example>' },
+    temporal: { address: env.address, namespace: 'default', taskQueue: `contracts-${database.name}` },
+  };
+  const prisma = createPrismaClient(database.url);
+  const bundle = workflowBundleOption();
+  const platform = await startPlatform({
+    config,
+    prisma,
+    client: env.client,
+    nativeConnection: env.nativeConnection,
+    sandbox: mode === 'sandbox' ? createTimeSkippingControl(env, prisma) : undefined,
+    workflowBundle: 'workflowBundle' in bundle ? bundle.workflowBundle : undefined,
+    logger: false,
+  });
+  return {
+    url: platform.url as string,
+    env,
+    prisma,
+    config,
+    mails,
+    platform,
+    async stop() {
+      await platform.stop();
+      await prisma.$disconnect();
+      await env.teardown();
+      await sink.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A small HTTP client for the API (real HTTP, fetch). */
+export function apiClient(baseUrl: string) {
+  return async function call(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string } = {}) {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+    });
+    const text = await response.text();
+    let json: any = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: json };
+  };
+}
