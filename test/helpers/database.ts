@@ -66,6 +66,15 @@ export function migrationsHash(root = findRepoRoot(__dirname)): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Id of the current jest run, set by the global setup and inherited by the workers. It is part
+ * of every test database name, so that the global teardown of one run can clean up its own
+ * leftovers without touching the databases of a run going on at the same time.
+ */
+export function testRunId(): string {
+  return (process.env.TEST_RUN_ID ??= randomBytes(4).toString('hex'));
+}
+
 function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
@@ -124,7 +133,7 @@ export interface CreateTestDatabaseOptions {
  */
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const adminUrl = testAdminUrl();
-  const name = uniqueName('vw_test');
+  const name = `vw_test_${testRunId()}_${randomBytes(6).toString('hex')}`;
   const strategy = options.strategy ?? 'template';
   if (strategy === 'template') {
     const template = await ensureTemplateDatabase(adminUrl);

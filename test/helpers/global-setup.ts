@@ -1,6 +1,8 @@
 // jest globalSetup: runs once, in the parent process, before any test file. Environment
 // variables set here are inherited by the workers, which is how the results reach the tests:
 //   TEST_PG_ADMIN_URL          PostgreSQL server for test databases (checked here)
+//   TEST_RUN_ID                names this run's test databases, so teardown drops only those
+//   TEST_DB_TEMPLATE           migrated template database copied by createTestDatabase()
 //   TEMPORAL_CLI_PATH          `temporal` (dev server), installed into .tools/ if missing
 //   TEMPORAL_TEST_SERVER_PATH  `temporal-test-server` (time skipping), idem
 //   WORKFLOW_BUNDLE_PATH       var/test/workflow-bundle.js, the workflow code bundled once
@@ -11,7 +13,7 @@ import { Client } from 'pg';
 
 import { findRepoRoot } from '../../scripts/migrate';
 import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/temporal-binaries';
-import { ensureTemplateDatabase, testAdminUrl } from './database';
+import { ensureTemplateDatabase, testAdminUrl, testRunId } from './database';
 
 const root = findRepoRoot(__dirname);
 
@@ -71,7 +73,8 @@ async function bundleWorkflows(): Promise<void> {
 }
 
 export default async function globalSetup(): Promise<void> {
-  process.env.TEST_RUN_STARTED_AT = String(Date.now());
+  // Names this run's test databases (inherited by the workers; see global-teardown.ts).
+  process.env.TEST_RUN_ID = testRunId();
   const adminUrl = testAdminUrl();
   process.env.TEST_PG_ADMIN_URL = adminUrl;
   await timed('PostgreSQL answers', () => checkPostgres(adminUrl));

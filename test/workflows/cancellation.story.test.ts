@@ -5,6 +5,8 @@
  * skipping, and the idle test server then jumps years ahead; stories query state instead.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -13,6 +15,7 @@ import type { ContractState, NewContract } from '../../src/domain/contract';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import { contractWorkflow } from '../../workflows/contract.workflow';
 import { cancelUpdate, revokeCancellationUpdate, settledQuery, stateQuery } from '../../workflows/messages';
+import { historyToObject } from '../helpers/histories';
 import { createTimeSkippingEnv, skipTo as skipClock, workflowBundleOption } from '../helpers/temporal-env';
 
 const ZONE = 'Europe/Berlin';
@@ -79,6 +82,13 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+/** With RECORD_HISTORIES=1, writes a finished story's history to test/histories/ for the replay tier. */
+async function recordHistory(workflowId: string, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  fs.writeFileSync(path.join(__dirname, '../histories', `${name}.json`), JSON.stringify(historyToObject(history), null, 1));
+}
+
 /** Runs a story while the file's worker polls (a worker runs once, so it is shared). */
 const story = (fn: () => Promise<void>) => fn;
 
@@ -119,6 +129,7 @@ test('business notice received 31.03. ends 30.06.; in force through 30.06., ende
     expect(activities.templates(contract.id)).toEqual(['contract-started', 'cancellation-confirmed', 'contract-ended']);
     // The database mirror received the final state.
     expect(activities.saved.filter((s) => s.id === contract.id).at(-1)?.status).toBe('ended');
+    await recordHistory(handle.workflowId, 'contract-cancel-end');
   })();
 });
 
@@ -160,6 +171,7 @@ test('revoked cancellation: a later notice counts from its own receipt date', as
     ]);
     const keys = activities.notices.filter((n) => n.contractId === contract.id).map((n) => n.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);
+    await recordHistory(handle.workflowId, 'contract-revoke-recancel');
   })();
 });
 

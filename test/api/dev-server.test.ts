@@ -1,0 +1,64 @@
+/**
+ * On Temporal's dev server (a real server with the contract search attributes registered):
+ * a contract created through the API is found by its search attributes, as an operator would
+ * in the Temporal UI or with `temporal workflow list --query ...`.
+ */
+import type { TestPlatform } from '../helpers/platform';
+import { apiClient, OPERATOR_TOKEN, startTestPlatform } from '../helpers/platform';
+
+let p: TestPlatform;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  p = await startTestPlatform('dev');
+  api = apiClient(p.url);
+});
+afterAll(async () => {
+  await p?.stop();
+});
+
+async function listIds(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const execution of p.env.client.workflow.list({ query })) ids.push(execution.workflowId);
+  return ids;
+}
+
+/** Visibility is eventually consistent: poll briefly. */
+async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  let value = await fn();
+  for (let i = 0; i < 100 && !ok(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await fn();
+  }
+  return value;
+}
+
+test('a contract is listed with ContractStatus, Plan, CustomerId and EndsOn; sandbox endpoints are 404', async () => {
+  const customer = await api('POST', '/v1/customers', {
+    token: OPERATOR_TOKEN,
+    body: { type: 'business', name: 'Kanzlei Beispiel', email: 'kanzlei@example.org', address: { line1: 'Ring 1', postalCode: '1010', city: 'Wien', country: 'AT' } },
+  });
+  const created = await api('POST', '/v1/contracts', { token: OPERATOR_TOKEN, body: { plan: 'plus', seats: 2, customerId: customer.body.id } });
+  expect(created.status).toBe(201);
+  expect(created.body.timeZone).toBe('Europe/Vienna');
+  const workflowId = created.body.workflowId as string;
+
+  const active = await eventually(
+    () => listIds(`CustomerId = '${customer.body.id}' AND ContractStatus = 'active' AND Plan = 'plus'`),
+    (ids) => ids.includes(workflowId),
+  );
+  expect(active).toEqual([workflowId]);
+
+  const cancelled = await api('POST', `/v1/contracts/${created.body.id}/cancellation`, {
+    token: OPERATOR_TOKEN,
+    body: { confirm: true, channel: 'phone', reason: 'Anruf der Geschäftsführung', receivedAt: new Date(Date.now() - 60_000).toISOString() },
+  });
+  expect(cancelled.status).toBe(200);
+  expect(cancelled.body.cancellation).toMatchObject({ channel: 'phone', reason: 'Anruf der Geschäftsführung' });
+  const endsOn = cancelled.body.cancellation.endsOn as string;
+  expect(endsOn).toMatch(/-(03-31|06-30|09-30|12-31)$/);
+  const byEnd = await eventually(() => listIds(`EndsOn = '${endsOn}' AND CustomerId = '${customer.body.id}'`), (ids) => ids.includes(workflowId));
+  expect(byEnd).toEqual([workflowId]);
+
+  expect((await api('GET', '/v1/sandbox/clock', { token: OPERATOR_TOKEN })).status).toBe(404);
+});
