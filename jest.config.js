@@ -13,6 +13,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Prisma's generated client imports its TS siblings with .js extensions (ESM style).
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
