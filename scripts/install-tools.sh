@@ -6,6 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ts="$root/scripts/temporal-binaries.ts"
 python="${PYTHON:-python3}"
+export PIP_ROOT_USER_ACTION="${PIP_ROOT_USER_ACTION:-ignore}" PIP_DISABLE_PIP_VERSION_CHECK=1
 
 install() { # <pin> <executable>
   local pin="$1" exe="$2" name version target staging

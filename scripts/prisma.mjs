@@ -8,7 +8,8 @@
 //   3. scripts/schema-engine-wasm.mjs, the wasm-based stand-in.
 // Stdio and the exit code are passed through unchanged.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readdirSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,7 @@ function findNativeEngine() {
     const file = path.join(enginesDir, name);
     try {
       if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
+      accessSync(file, fsConstants.X_OK);
       return file;
     } catch {
       /* not executable */
@@ -63,6 +64,6 @@ child.on('error', (error) => {
   process.exit(1);
 });
 child.on('exit', (code, signal) => {
-  if (signal) process.kill(process.pid, signal);
-  else process.exit(code ?? 1);
+  // Killed by a signal: exit like a shell reports it (128 + number).
+  process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1));
 });

@@ -15,6 +15,7 @@ import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../src/config/config';
 import type { AppConfig } from '../src/config/config';
@@ -26,9 +27,15 @@ import { CONTRACT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { applyMigrations } from './migrate';
 import { resolveTemporalCli, resolveTemporalTestServer } from './temporal-binaries';
 
-type Cleanup = () => Promise<void> | void;
+type Cleanup = (() => Promise<void> | void) & { label?: string };
+
+/** Longest wait for one cleanup step, so Ctrl-C always ends the process. */
+const CLEANUP_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
+  // This script owns Ctrl-C: the Temporal runtime must not shut workers down on its own, or the
+  // process ends before the Temporal server child and the embedded database are stopped.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
   const sandbox = process.argv.includes('--sandbox');
   const logger = new Logger(sandbox ? 'Sandbox' : 'Start');
   const base = loadConfig();
@@ -39,11 +46,22 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const cleanup of cleanups.reverse()) {
-      await Promise.resolve()
-        .then(cleanup)
-        .catch((e: unknown) => logger.warn(`cleanup: ${(e as Error).message}`));
+    logger.log('stopping: API and worker, database, Temporal server, mail sink');
+    // NOTE: some cleanups wait on native callbacks that hold no event-loop handle; without this
+    // timer Node would exit half-way and leave the Temporal server child running.
+    const keepAlive = setInterval(() => undefined, 1000);
+    for (const [index, cleanup] of [...cleanups.entries()].reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger.warn(`cleanup step ${index} did not finish within ${CLEANUP_TIMEOUT_MS} ms; going on`);
+          resolve();
+        }, CLEANUP_TIMEOUT_MS);
+      });
+      await Promise.race([Promise.resolve().then(cleanup), timeout]).catch((e: unknown) => logger.warn(`cleanup step ${index}: ${(e as Error).message}`));
+      clearTimeout(timer);
     }
+    clearInterval(keepAlive);
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));

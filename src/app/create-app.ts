@@ -15,7 +15,8 @@ export async function createApp(deps: AppDependencies, options: { logger?: boole
   app.useBodyParser('json', { limit: '256kb' });
   // Errors thrown before routing (e.g. malformed JSON in the body parser) need the filter too.
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): Nest would re-raise SIGINT and kill the process before the
+  // callers (main.ts, scripts/start.ts) have stopped the worker, Temporal and the database.
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
