@@ -91,7 +91,7 @@ export function apiClient(baseUrl: string) {
       body: options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
     });
     const text = await response.text();
-    let json: any = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let json: any = null;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
