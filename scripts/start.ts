@@ -24,7 +24,7 @@ import { startSmtpSink } from '../src/mail/smtp-sink';
 import { startPlatform } from '../src/platform/platform';
 import { createTimeSkippingControl } from '../src/sandbox/time-skipping-control';
 import { CONTRACT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { applyMigrations } from './migrate';
+import { applyMigrations, findRepoRoot } from './migrate';
 import { resolveTemporalCli, resolveTemporalTestServer } from './temporal-binaries';
 
 type Cleanup = (() => Promise<void> | void) & { label?: string };
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const sandbox = process.argv.includes('--sandbox');
   const logger = new Logger(sandbox ? 'Sandbox' : 'Start');
   const base = loadConfig();
-  const root = repoRoot();
+  const root = findRepoRoot(__dirname);
   const varDir = path.join(root, 'var');
   const cleanups: Cleanup[] = [];
   let stopping = false;
@@ -188,16 +188,6 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('package.json not found');
-    dir = parent;
-  }
-  return dir;
 }
 
 void main();
