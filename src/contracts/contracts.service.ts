@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import type { ContractState, NewContract } from '../domain/contract';
-import { previewCancellation, startContract } from '../domain/contract';
+import { previewCancellation, startContract, timeZoneForCountry } from '../domain/contract';
 import { DomainError } from '../domain/errors';
 import { DEFAULT_PLAN_CATALOGUE } from '../domain/plans';
 import type { Contract } from '../generated/prisma/client';
@@ -20,9 +20,6 @@ import { cancelUpdate, revokeCancellationUpdate } from '../../workflows/messages
 import type { contractWorkflow } from '../../workflows/contract.workflow';
 import { toCommunicationResource, toContractResource } from './contract.mapper';
 import type { CancelContractBody, CreateContractBody, ListContractsQuery } from './contract.schema';
-
-/** Time zone of a contract: the customer's country decides (DOMAIN.md, "Parties and time"). */
-const ZONE_BY_COUNTRY: Record<string, string> = { DE: 'Europe/Berlin', AT: 'Europe/Vienna' };
 
 @Injectable()
 export class ContractsService {
@@ -55,7 +52,7 @@ export class ContractsService {
       customerType: customer.type === 'consumer' ? 'consumer' : 'business',
       plan: body.plan,
       seats: body.seats,
-      timeZone: ZONE_BY_COUNTRY[customer.country] ?? 'Europe/Berlin',
+      timeZone: timeZoneForCountry(customer.country),
       trial: body.trial,
       billingMode: body.billingMode,
     };

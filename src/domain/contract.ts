@@ -109,6 +109,11 @@ export interface NewContract {
   readonly billingMode: BillingMode;
 }
 
+/** Time zone of a contract: the customer's country decides (DOMAIN.md, "Parties and time"). */
+export function timeZoneForCountry(country: string): string {
+  return country === 'AT' ? 'Europe/Vienna' : 'Europe/Berlin';
+}
+
 /** The state of a contract created at `now`, and the commands of its first step. */
 export function startContract(input: NewContract, now: Date, policy: ContractPolicy = DEFAULT_CONTRACT_POLICY): Decision {
   const startedOn = localDateOf(now, input.timeZone);
