@@ -22,6 +22,14 @@ export interface SettledStatus {
   readonly nextDeadline: string | null;
 }
 
+/**
+ * True when a workflow has nothing left to do at server time `now`: its outbox is empty and no
+ * deadline at or before `now` is still waiting for its timer to be processed.
+ */
+export function isSettledAt(status: SettledStatus, now: Date): boolean {
+  return status.settled && (status.nextDeadline === null || new Date(status.nextDeadline).getTime() > now.getTime());
+}
+
 export const cancelUpdate = defineUpdate<ContractState, [CancelRequest]>('cancel');
 export const revokeCancellationUpdate = defineUpdate<ContractState, []>('revokeCancellation');
 export const stateQuery = defineQuery<ContractState>('state');

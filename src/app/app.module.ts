@@ -1,6 +1,6 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import type { Client } from '@temporalio/client';
 import { AuthGuard } from '../auth/auth.guard';
 import type { AppConfig } from '../config/config';
@@ -10,7 +10,6 @@ import { CustomersController } from '../customers/customers.controller';
 import { CustomersService } from '../customers/customers.service';
 import type { PrismaClient } from '../database/prisma-client';
 import { HealthController } from '../health/health.controller';
-import { ProblemFilter } from '../http/problem.filter';
 import { PlansController } from '../plans/plans.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
 import type { Clock, SandboxControl } from './clock';
@@ -36,7 +35,6 @@ export class AppModule {
       { provide: TEMPORAL_CLIENT, useValue: deps.temporal },
       { provide: CLOCK, useValue: deps.sandbox ?? deps.clock ?? systemClock },
       { provide: APP_GUARD, useClass: AuthGuard },
-      { provide: APP_FILTER, useClass: ProblemFilter },
       CustomersService,
       ContractsService,
     ];

@@ -1,4 +1,19 @@
+import { localDateOf } from '../domain/calendar';
+import type { Cancellation, CancellationChannel } from '../domain/contract';
 import type { Communication, Contract } from '../generated/prisma/client';
+
+/** The pending (or executed) cancellation stored in a contract row, or null. */
+export function cancellationOf(row: Contract): Cancellation | null {
+  if (!row.cancellationEndsOn || !row.cancellationReceivedAt) return null;
+  return {
+    receivedAt: row.cancellationReceivedAt.toISOString(),
+    receivedOn: localDateOf(row.cancellationReceivedAt, row.timeZone),
+    endsOn: row.cancellationEndsOn,
+    deleteData: row.cancellationDeleteData ?? false,
+    channel: (row.cancellationChannel ?? 'online') as CancellationChannel,
+    reason: row.cancellationReason,
+  };
+}
 
 /** The contract resource of API.md from its database mirror. */
 export function toContractResource(row: Contract) {
@@ -11,16 +26,7 @@ export function toContractResource(row: Contract) {
     timeZone: row.timeZone,
     startedOn: row.startedOn,
     trialEndsOn: row.trialEndsOn,
-    cancellation:
-      row.cancellationEndsOn && row.cancellationReceivedAt
-        ? {
-            receivedAt: row.cancellationReceivedAt.toISOString(),
-            endsOn: row.cancellationEndsOn,
-            deleteData: row.cancellationDeleteData ?? false,
-            channel: row.cancellationChannel ?? 'online',
-            reason: row.cancellationReason,
-          }
-        : null,
+    cancellation: cancellationResource(row),
     pendingPlanChange: null,
     billingMode: row.billingMode,
     paymentMethod: null,
@@ -29,6 +35,11 @@ export function toContractResource(row: Contract) {
     workflowId: row.workflowId,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+function cancellationResource(row: Contract) {
+  const c = cancellationOf(row);
+  return c && { receivedAt: c.receivedAt, receivedOn: c.receivedOn, endsOn: c.endsOn, deleteData: c.deleteData, channel: c.channel, reason: c.reason };
 }
 
 /** An entry of the communications list. */

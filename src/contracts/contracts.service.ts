@@ -18,7 +18,7 @@ import { contractWorkflowId } from '../temporal/contract-workflow-id';
 import type { CancelRequest } from '../../workflows/messages';
 import { cancelUpdate, revokeCancellationUpdate } from '../../workflows/messages';
 import type { contractWorkflow } from '../../workflows/contract.workflow';
-import { toCommunicationResource, toContractResource } from './contract.mapper';
+import { cancellationOf, toCommunicationResource, toContractResource } from './contract.mapper';
 import type { CancelContractBody, CreateContractBody, ListContractsQuery } from './contract.schema';
 
 @Injectable()
@@ -152,17 +152,7 @@ export class ContractsService {
       startedOn: row.startedOn,
       trialEndsOn: row.trialEndsOn,
       billingMode: row.billingMode === 'prepaid' ? 'prepaid' : 'postpaid',
-      cancellation:
-        row.cancellationEndsOn && row.cancellationReceivedAt
-          ? {
-              receivedAt: row.cancellationReceivedAt.toISOString(),
-              receivedOn: row.cancellationEndsOn,
-              endsOn: row.cancellationEndsOn,
-              deleteData: row.cancellationDeleteData ?? false,
-              channel: (row.cancellationChannel ?? 'online') as 'online' | 'phone' | 'letter',
-              reason: row.cancellationReason,
-            }
-          : null,
+      cancellation: cancellationOf(row),
       endedOn: row.endedOn,
       revision: row.revision,
     };

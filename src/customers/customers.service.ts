@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, PRISMA } from '../app/tokens';
+import { PRISMA } from '../app/tokens';
 import { hashToken } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import type { Customer } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
@@ -30,10 +29,7 @@ export function toCustomerResource(c: Customer) {
 
 @Injectable()
 export class CustomersService {
-  constructor(
-    @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async create(body: CreateCustomerBody) {
     const customer = await this.prisma.customer.create({
@@ -73,10 +69,6 @@ export class CustomersService {
     const token = `cus_${randomBytes(24).toString('base64url')}`;
     await this.prisma.apiToken.create({ data: { id: randomUUID(), tokenHash: hashToken(token), customerId } });
     return { token, customerId };
-  }
-
-  get issuerCountry() {
-    return this.config.issuer.country;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SandboxControl } from '../app/clock';
 import type { PrismaClient } from '../database/prisma-client';
-import { settledQuery } from '../../workflows/messages';
+import { isSettledAt, settledQuery } from '../../workflows/messages';
 
 /** How long `advanceTo` waits (real time) for workflows to settle before it gives up. */
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -39,13 +39,12 @@ async function settle(prisma: PrismaClient, client: Client, logger: Logger, now:
   let pending = rows.map((r) => r.workflowId);
   while (pending.length > 0) {
     // A deadline at or before the server's time that the workflow has not processed yet is pending work.
-    const serverNow = (await now()).getTime();
+    const serverNow = await now();
     const results = await Promise.all(
       pending.map(async (workflowId) => {
         try {
           const status = await client.workflow.getHandle(workflowId).query(settledQuery);
-          const overdue = status.nextDeadline !== null && new Date(status.nextDeadline).getTime() <= serverNow;
-          return status.settled && !overdue ? null : workflowId;
+          return isSettledAt(status, serverNow) ? null : workflowId;
         } catch (error) {
           // A finished workflow has nothing left to do.
           const description = await client.workflow.getHandle(workflowId).describe().catch(() => null);

@@ -16,6 +16,7 @@ import {
 } from '../../activities/mail.activity';
 import { createMailTransport, messageIdFor, type MailTransport } from '../../src/mail/mail-transport';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../src/mail/smtp-sink';
+import { SAMPLES } from '../helpers/mail-samples';
 
 type StoredCommunication = CommunicationRecord & Parameters<CommunicationsStore['claim']>[0] & { sentAt: Date | null; error: string | null };
 
@@ -66,17 +67,7 @@ const cancellationInput = (overrides: Partial<SendMailInput> = {}): SendMailInpu
   contractId: 'c-1001',
   to: 'erika@kunde.example',
   locale: 'de',
-  message: {
-    template: 'cancellation-confirmed',
-    context: {
-      customerName: 'Erika Mustermann',
-      contractId: 'c-1001',
-      receivedOn: '2027-03-31',
-      endsOn: '2027-06-30',
-      deleteData: false,
-      droppedPlanChange: false,
-    },
-  },
+  message: SAMPLES['cancellation-confirmed'],
   ...overrides,
 });
 
@@ -227,9 +218,8 @@ describe('sendMail against the SMTP sink', () => {
 
   it('rejects an invalid date as non-retryable before claiming anything', async () => {
     const { run, store } = harness(transport);
-    const input = cancellationInput();
-    if (input.message.template !== 'cancellation-confirmed') throw new Error('fixture');
-    input.message.context.endsOn = '2027-06-31';
+    const sample = SAMPLES['cancellation-confirmed'];
+    const input = cancellationInput({ message: { ...sample, context: { ...sample.context, endsOn: '2027-06-31' } } });
 
     const failure = await expectFailure(run(input));
 

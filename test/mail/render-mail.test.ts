@@ -3,37 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatMailDate, InvalidMailDateError } from '../../src/mail/format-mail-date';
-import { MAIL_LOCALES, MAIL_TEMPLATE_NAMES, type MailMessage, type MailTemplateName } from '../../src/mail/mail-templates';
+import { MAIL_LOCALES, MAIL_TEMPLATE_NAMES, type MailMessage } from '../../src/mail/mail-templates';
 import { checkMailTemplates, createMailRenderer, renderMail, resolveMailTemplatesDir } from '../../src/mail/render-mail';
+import { SAMPLES } from '../helpers/mail-samples';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
-// One sample per template; the mapped type makes this fail to compile when a template is added without one.
-const SAMPLES: { [K in MailTemplateName]: Extract<MailMessage, { template: K }> } = {
-  'contract-started': {
-    template: 'contract-started',
-    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'Plus', startedOn: '2027-01-10', trialEndsOn: '2027-02-08' },
-  },
-  'cancellation-confirmed': {
-    template: 'cancellation-confirmed',
-    context: {
-      customerName: 'Erika Mustermann',
-      contractId: 'c-1001',
-      receivedOn: '2027-03-31',
-      endsOn: '2027-06-30',
-      deleteData: false,
-      droppedPlanChange: false,
-    },
-  },
-  'cancellation-revoked': {
-    template: 'cancellation-revoked',
-    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'Basis' },
-  },
-  'contract-ended': {
-    template: 'contract-ended',
-    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', endedOn: '2027-06-30', deleteData: false },
-  },
-};
 
 const cancellation = (overrides: Partial<Extract<MailMessage, { template: 'cancellation-confirmed' }>['context']> = {}): MailMessage => ({
   template: 'cancellation-confirmed',

@@ -2,12 +2,12 @@
 // deploy the migrations to a fresh database, report a clean status, and work against the
 // embedded PGlite that `npm start` uses when DATABASE_URL is unset.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 
 import { applyMigrations, findRepoRoot } from '../../scripts/migrate';
 import { createTestDatabase, testAdminUrl, databaseUrl, type TestDatabase } from '../helpers/database';
+import { freePort } from '../helpers/ports';
 
 const root = findRepoRoot(__dirname);
 const EXPECTED_TABLES = [
@@ -53,16 +53,6 @@ async function publicTables(url: string): Promise<string[]> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 describe('schema-engine stand-in', () => {
   it('answers --version like the native binary', async () => {

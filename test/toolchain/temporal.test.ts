@@ -2,22 +2,12 @@
 // into .tools/ by the jest global setup when missing) must start on their own and through
 // @temporalio/testing's `existing-path` executables, without any download.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/temporal-binaries';
+import { freePort } from '../helpers/ports';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Connects (retrying while the server boots) and asks for the server's system info. */
 async function systemInfoWhenUp(address: string, timeoutMs = 30_000): Promise<{ seconds: number; serverVersion?: string | null }> {

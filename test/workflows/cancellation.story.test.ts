@@ -14,7 +14,7 @@ import type { ContractActivities, NotifyCustomerInput } from '../../activities/c
 import type { ContractState, NewContract } from '../../src/domain/contract';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import { contractWorkflow } from '../../workflows/contract.workflow';
-import { cancelUpdate, revokeCancellationUpdate, settledQuery, stateQuery } from '../../workflows/messages';
+import { cancelUpdate, isSettledAt, revokeCancellationUpdate, settledQuery, stateQuery } from '../../workflows/messages';
 import { historyToObject } from '../helpers/histories';
 import { createTimeSkippingEnv, skipTo as skipClock, workflowBundleOption } from '../helpers/temporal-env';
 
@@ -52,10 +52,7 @@ async function skipTo(_env: TestWorkflowEnvironment, to: Date): Promise<void> {
   await skipClock(env, to);
   for (const workflowId of running) {
     const handle = env.client.workflow.getHandle(workflowId);
-    const isSettled = async () => {
-      const status = await handle.query(settledQuery);
-      return status.settled && (status.nextDeadline === null || new Date(status.nextDeadline).getTime() > to.getTime());
-    };
+    const isSettled = async () => isSettledAt(await handle.query(settledQuery), to);
     for (let i = 0; i < 200 && !(await isSettled()); i++) await new Promise((r) => setTimeout(r, 25));
   }
 }
