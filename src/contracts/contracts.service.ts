@@ -59,7 +59,12 @@ export class ContractsService {
     const requestedAt = await this.clock.now();
     const { state } = startContract(contract, requestedAt);
     const workflowId = contractWorkflowId(id);
-    const row = await this.prisma.contract.create({ data: { ...rowOf(state), workflowId } });
+    // The main user is created with the contract, from the customer's profile.
+    const row = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.contract.create({ data: { ...rowOf(state), workflowId } });
+      await tx.user.create({ data: { id: randomUUID(), contractId: id, name: customer.name ?? '', email: customer.email ?? '', role: 'main' } });
+      return created;
+    });
     try {
       await this.temporal.workflow.start<typeof contractWorkflow>('contractWorkflow', {
         workflowId,
@@ -67,8 +72,8 @@ export class ContractsService {
         args: [{ kind: 'new', contract, requestedAt: requestedAt.toISOString(), searchAttributes: !this.config.sandbox }],
       });
     } catch (error) {
-      // Without its workflow the contract would never end: do not leave the row behind.
-      await this.prisma.contract.delete({ where: { id } });
+      // Without its workflow the contract would never end: do not leave the rows behind.
+      await this.prisma.$transaction([this.prisma.user.deleteMany({ where: { contractId: id } }), this.prisma.contract.delete({ where: { id } })]);
       throw error;
     }
     this.logger.log(`contract ${id} created for customer ${customerId} (${state.status}, ${state.plan})`);
