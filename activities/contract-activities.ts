@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../src/database/prisma-client';
-import type { ContractNotice, ContractState } from '../src/domain/contract';
+import type { ContractFact, ContractNotice, ContractState } from '../src/domain/contract';
 import type { Locale, MailMessage } from '../src/mail/mail-templates';
 import type { MailActivities } from './mail.activity';
 
@@ -16,15 +16,25 @@ export interface NotifyCustomerInput {
   readonly notice: ContractNotice;
 }
 
+/** Input of {@link ContractActivities.recordFact}. */
+export interface RecordFactInput {
+  readonly idempotencyKey: string;
+  readonly contractId: string;
+  readonly fact: ContractFact;
+  readonly occurredAt: string;
+}
+
 /** The activities the contract workflow calls. */
 export interface ContractActivities {
   /** Mirrors the workflow state into the contracts table (only if newer than what is stored). */
   saveContract(state: ContractState): Promise<{ applied: boolean }>;
   /** Renders and sends a notice to the contract's customer, recorded as a communication. */
   notifyCustomer(input: NotifyCustomerInput): Promise<{ communicationId: string; status: string }>;
+  /** Appends a fact to the contract's event log (plan changes, pauses, …), once per key. */
+  recordFact(input: RecordFactInput): Promise<{ id: string }>;
 }
 
-export function createContractActivities(deps: { prisma: PrismaClient; mail: MailActivities }): ContractActivities {
+export function createContractActivities(deps: { prisma: PrismaClient; mail: MailActivities; newId: () => string }): ContractActivities {
   const { prisma, mail } = deps;
   return {
     async saveContract(state) {
@@ -45,6 +55,12 @@ export function createContractActivities(deps: { prisma: PrismaClient; mail: Mai
           cancellationChannel: c?.channel ?? null,
           cancellationReason: c?.reason ?? null,
           endedOn: state.endedOn,
+          paidFrom: state.paidFrom,
+          pendingPlanChangePlan: state.pendingPlanChange?.plan ?? null,
+          pendingPlanChangeEffectiveOn: state.pendingPlanChange?.effectiveOn ?? null,
+          pendingPlanChangeRequestedAt: state.pendingPlanChange ? new Date(state.pendingPlanChange.requestedAt) : null,
+          pausedSince: state.pausedSince,
+          dataDeletionDueOn: state.dataDeletionDueOn,
           revision: state.revision,
         },
       });
@@ -71,19 +87,30 @@ export function createContractActivities(deps: { prisma: PrismaClient; mail: Mai
       });
       return { communicationId: result.communicationId, status: result.status };
     },
+
+    async recordFact(input) {
+      // upsert with an empty update: a retried activity finds the first attempt's row.
+      const row = await prisma.contractEvent.upsert({
+        where: { idempotencyKey: input.idempotencyKey },
+        create: {
+          id: deps.newId(),
+          idempotencyKey: input.idempotencyKey,
+          contractId: input.contractId,
+          type: input.fact.type,
+          occurredAt: new Date(input.occurredAt),
+          effectiveOn: input.fact.effectiveOn,
+          data: input.fact.data,
+        },
+        update: {},
+      });
+      return { id: row.id };
+    },
   };
 }
 
 /** Adds what only the database knows (the customer's name) to a domain notice. */
 export function toMailMessage(notice: ContractNotice, customerName: string, contractId: string): MailMessage {
-  switch (notice.template) {
-    case 'contract-started':
-      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
-    case 'cancellation-confirmed':
-      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
-    case 'cancellation-revoked':
-      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
-    case 'contract-ended':
-      return { template: notice.template, context: { customerName, contractId, ...notice.context } };
-  }
+  // Every notice template has a mail template whose context is the notice's plus these two
+  // fields; src/mail/mail-templates.ts is checked against ContractNotice by a test.
+  return { template: notice.template, context: { ...notice.context, customerName, contractId } } as MailMessage;
 }

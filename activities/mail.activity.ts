@@ -6,7 +6,7 @@
  * database implementation.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { InvalidMailDateError } from '../src/mail/format-mail-date';
+import { InvalidMailContextError } from '../src/mail/format-mail-date';
 import type { Locale, MailMessage } from '../src/mail/mail-templates';
 import { isPermanentSmtpError, sendRenderedMail, type MailTransport } from '../src/mail/mail-transport';
 import { renderMail, type RenderedMail } from '../src/mail/render-mail';
@@ -117,7 +117,7 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
       } catch (error) {
         // A malformed date will be malformed on every retry; a missing template file may be
         // fixed by a deploy, so that stays retryable.
-        if (error instanceof InvalidMailDateError) {
+        if (error instanceof InvalidMailContextError) {
           throw ApplicationFailure.create({ message: error.message, type: MAIL_FAILURE_TYPES.invalidMessage, nonRetryable: true, cause: error });
         }
         throw error;

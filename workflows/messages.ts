@@ -4,7 +4,8 @@
  * comes back synchronously (HTTP 409) and leaves no trace in the history.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CancellationChannel, ContractState } from '../src/domain/contract';
+import type { CancellationChannel, ContractState, PaymentMethodType } from '../src/domain/contract';
+import type { PlanId } from '../src/domain/plans';
 
 /** Body of the `cancel` update. */
 export interface CancelRequest {
@@ -13,6 +14,24 @@ export interface CancelRequest {
   readonly deleteData: boolean;
   readonly channel: CancellationChannel;
   readonly reason: string | null;
+}
+
+/** Body of the `changePlan` update. */
+export interface ChangePlanRequest {
+  readonly plan: PlanId;
+  readonly acceptTerms: boolean;
+}
+
+/** Body of the `convertTrial` update. Payment details stay in the database; only the type is state. */
+export interface ConvertTrialRequest {
+  readonly plan: PlanId;
+  readonly paymentMethod: PaymentMethodType;
+}
+
+/** Body of the `changeSeats` update; `userCount` is what the API counted in the database. */
+export interface ChangeSeatsRequest {
+  readonly seats: number;
+  readonly userCount: number;
 }
 
 /** Whether the workflow has carried out every side effect it owes (used by the sandbox clock). */
@@ -32,5 +51,11 @@ export function isSettledAt(status: SettledStatus, now: Date): boolean {
 
 export const cancelUpdate = defineUpdate<ContractState, [CancelRequest]>('cancel');
 export const revokeCancellationUpdate = defineUpdate<ContractState, []>('revokeCancellation');
+export const changePlanUpdate = defineUpdate<ContractState, [ChangePlanRequest]>('changePlan');
+export const revokePlanChangeUpdate = defineUpdate<ContractState, []>('revokePlanChange');
+export const convertTrialUpdate = defineUpdate<ContractState, [ConvertTrialRequest]>('convertTrial');
+export const pauseUpdate = defineUpdate<ContractState, []>('pause');
+export const resumeUpdate = defineUpdate<ContractState, []>('resume');
+export const changeSeatsUpdate = defineUpdate<ContractState, [ChangeSeatsRequest]>('changeSeats');
 export const stateQuery = defineQuery<ContractState>('state');
 export const settledQuery = defineQuery<SettledStatus>('settled');

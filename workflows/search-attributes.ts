@@ -9,6 +9,9 @@ export const ContractStatusKey = defineSearchAttributeKey('ContractStatus', Sear
 export const PlanKey = defineSearchAttributeKey('Plan', SearchAttributeType.KEYWORD);
 export const CustomerIdKey = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const EndsOnKey = defineSearchAttributeKey('EndsOn', SearchAttributeType.KEYWORD);
+/** Target plan of a pending downgrade (unset when none is pending). */
+export const PendingPlanChangeKey = defineSearchAttributeKey('PendingPlanChange', SearchAttributeType.KEYWORD);
+export const TrialEndsOnKey = defineSearchAttributeKey('TrialEndsOn', SearchAttributeType.KEYWORD);
 
 /** Every key, for registration on a server (`temporal operator search-attribute create`). */
-export const CONTRACT_SEARCH_ATTRIBUTES = [ContractStatusKey, PlanKey, CustomerIdKey, EndsOnKey] as const;
+export const CONTRACT_SEARCH_ATTRIBUTES = [ContractStatusKey, PlanKey, CustomerIdKey, EndsOnKey, PendingPlanChangeKey, TrialEndsOnKey] as const;

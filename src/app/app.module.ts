@@ -2,8 +2,14 @@ import type { DynamicModule, Provider } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Client } from '@temporalio/client';
+import { AppointmentsController } from '../accounts/appointments.controller';
+import { AppointmentsService } from '../accounts/appointments.service';
+import { UsersController } from '../accounts/users.controller';
+import { UsersService } from '../accounts/users.service';
 import { AuthGuard } from '../auth/auth.guard';
 import type { AppConfig } from '../config/config';
+import { ContractCommandsController } from '../contracts/contract-commands.controller';
+import { ContractCommandsService } from '../contracts/contract-commands.service';
 import { ContractsController } from '../contracts/contracts.controller';
 import { ContractsService } from '../contracts/contracts.service';
 import { CustomersController } from '../customers/customers.controller';
@@ -12,6 +18,8 @@ import type { PrismaClient } from '../database/prisma-client';
 import { HealthController } from '../health/health.controller';
 import { PlansController } from '../plans/plans.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
+import { SuppressionController } from '../suppression/suppression.controller';
+import { SuppressionService } from '../suppression/suppression.service';
 import type { Clock, SandboxControl } from './clock';
 import { systemClock } from './clock';
 import { APP_CONFIG, CLOCK, PRISMA, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
@@ -37,8 +45,20 @@ export class AppModule {
       { provide: APP_GUARD, useClass: AuthGuard },
       CustomersService,
       ContractsService,
+      ContractCommandsService,
+      UsersService,
+      AppointmentsService,
+      SuppressionService,
     ];
-    const controllers: DynamicModule['controllers'] = [HealthController, PlansController, CustomersController, ContractsController];
+    const controllers: DynamicModule['controllers'] = [
+      HealthController,
+      PlansController,
+      CustomersController,
+      ContractsController,
+      UsersController,
+      AppointmentsController,
+      SuppressionController,
+    ];
     // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.
     if (deps.sandbox) {
       providers.push({ provide: SANDBOX_CONTROL, useValue: deps.sandbox });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isLocalDate } from '../domain/calendar';
+import { normalizeIban } from '../domain/iban';
 import { PLAN_IDS } from '../domain/plans';
 
 /** Body of `POST /v1/contracts`. */
@@ -31,3 +33,30 @@ export const ListContractsSchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 export type ListContractsQuery = z.infer<typeof ListContractsSchema>;
+
+/** Body of `POST /v1/contracts/{id}/plan-change`. A downgrade needs `acceptTerms: true` (checked by the domain). */
+export const ChangePlanSchema = z.strictObject({
+  plan: z.enum(PLAN_IDS),
+  acceptTerms: z.boolean().default(false),
+});
+export type ChangePlanBody = z.infer<typeof ChangePlanSchema>;
+
+/** A payment method as the portal sends it (DOMAIN.md, "Billing"). */
+export const PaymentMethodSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('sepa'),
+    iban: z.string().refine((v) => normalizeIban(v) !== null, 'must be a valid IBAN (mod 97)'),
+    accountHolder: z.string().trim().min(1).max(200),
+    signedOn: z.string().refine(isLocalDate, 'must be a date YYYY-MM-DD'),
+  }),
+  z.strictObject({ type: z.literal('card'), pspToken: z.string().trim().min(1).max(200) }),
+  z.strictObject({ type: z.literal('transfer') }),
+]);
+
+/** Body of `POST /v1/contracts/{id}/conversion`: ends a trial as paid. */
+export const ConvertTrialSchema = z.strictObject({ plan: z.enum(PLAN_IDS), paymentMethod: PaymentMethodSchema });
+export type ConvertTrialBody = z.infer<typeof ConvertTrialSchema>;
+
+/** Body of `PUT /v1/contracts/{id}/seats`. */
+export const ChangeSeatsSchema = z.strictObject({ seats: z.number().int().min(1).max(10_000) });
+export type ChangeSeatsBody = z.infer<typeof ChangeSeatsSchema>;

@@ -1,14 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
-import type { CancelContractBody, CreateContractBody, ListContractsQuery } from './contract.schema';
-import { CancelContractSchema, CreateContractSchema, ListContractsSchema } from './contract.schema';
+import type { CreateContractBody, ListContractsQuery } from './contract.schema';
+import { CreateContractSchema, ListContractsSchema } from './contract.schema';
 import { ContractsService } from './contracts.service';
 
-const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input' }) as object;
+/** JSON Schema of a zod body for the OpenAPI document. */
+export const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input' }) as object;
 
 @ApiTags('contracts')
 @ApiBearerAuth()
@@ -30,23 +31,6 @@ export class ContractsController {
   @Get(':id')
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.contracts.get(id, principal);
-  }
-
-  @Get(':id/cancellation/preview')
-  preview(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.contracts.previewCancellation(id, principal);
-  }
-
-  @Post(':id/cancellation')
-  @HttpCode(200)
-  @ApiBody({ schema: schemaOf(CancelContractSchema) })
-  cancel(@Param('id') id: string, @Body(new ZodPipe(CancelContractSchema)) body: CancelContractBody, @CurrentPrincipal() principal: Principal) {
-    return this.contracts.cancel(id, body, principal);
-  }
-
-  @Delete(':id/cancellation')
-  revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.contracts.revokeCancellation(id, principal);
   }
 
   @Get(':id/communications')

@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { APP_CONFIG, CLOCK, PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
 import type { Clock } from '../app/clock';
 import type { Principal } from '../auth/principal';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import type { ContractState, NewContract } from '../domain/contract';
-import { previewCancellation, startContract, timeZoneForCountry } from '../domain/contract';
-import { DomainError } from '../domain/errors';
+import { startContract, timeZoneForCountry } from '../domain/contract';
 import { DEFAULT_PLAN_CATALOGUE } from '../domain/plans';
 import type { Contract } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
 import { isUuid } from '../customers/customers.service';
 import { contractWorkflowId } from '../temporal/contract-workflow-id';
-import type { CancelRequest } from '../../workflows/messages';
-import { cancelUpdate, revokeCancellationUpdate } from '../../workflows/messages';
 import type { contractWorkflow } from '../../workflows/contract.workflow';
-import { cancellationOf, toCommunicationResource, toContractResource } from './contract.mapper';
-import type { CancelContractBody, CreateContractBody, ListContractsQuery } from './contract.schema';
+import { toCommunicationResource, toContractResource } from './contract.mapper';
+import type { CreateContractBody, ListContractsQuery } from './contract.schema';
 
 @Injectable()
 export class ContractsService {
@@ -97,40 +93,6 @@ export class ContractsService {
     return { items: page.map(toContractResource), nextCursor: rows.length > query.limit ? rows[query.limit].id : null };
   }
 
-  /** `{ endsOn }` for a notice received now. */
-  async previewCancellation(id: string, principal: Principal) {
-    const row = await this.find(id, principal);
-    const state = await this.stateOf(row);
-    if (state.status === 'ended') throw new DomainError('CONTRACT_ENDED', `The contract ended on ${state.endedOn ?? '?'}.`);
-    if (state.cancellation) throw new DomainError('ALREADY_CANCELLED', `The contract is already cancelled and ends on ${state.cancellation.endsOn}.`);
-    const now = await this.clock.now();
-    const { receivedOn, endsOn } = previewCancellation(state, now);
-    return { receivedOn, endsOn, receivedAt: now.toISOString() };
-  }
-
-  async cancel(id: string, body: CancelContractBody, principal: Principal) {
-    if (principal.role === 'customer' && (body.receivedAt !== undefined || body.channel !== undefined)) {
-      throw new ProblemError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Validation failed', 'receivedAt and channel are for operators only.');
-    }
-    const row = await this.find(id, principal);
-    if (row.status === 'ended') throw new DomainError('CONTRACT_ENDED', `The contract ended on ${row.endedOn ?? '?'}.`);
-    const request: CancelRequest = {
-      ...(body.receivedAt ? { receivedAt: new Date(body.receivedAt).toISOString() } : {}),
-      deleteData: body.deleteData,
-      channel: body.channel ?? 'online',
-      reason: body.reason ?? null,
-    };
-    await this.update(row, (handle) => handle.executeUpdate(cancelUpdate, { args: [request] }), 'CONTRACT_ENDED');
-    return this.get(id, principal);
-  }
-
-  async revokeCancellation(id: string, principal: Principal) {
-    const row = await this.find(id, principal);
-    if (row.status === 'ended') throw new DomainError('NOTICE_PERIOD_OVER', `The contract ended on ${row.endedOn ?? '?'}.`);
-    await this.update(row, (handle) => handle.executeUpdate(revokeCancellationUpdate), 'NOTICE_PERIOD_OVER');
-    return this.get(id, principal);
-  }
-
   async communications(id: string, principal: Principal) {
     const row = await this.find(id, principal);
     const items = await this.prisma.communication.findMany({ where: { contractId: row.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
@@ -138,46 +100,11 @@ export class ContractsService {
   }
 
   /** A contract visible to `principal`; 404 for unknown or someone else's (never reveal which). */
-  private async find(id: string, principal: Principal): Promise<Contract> {
+  async find(id: string, principal: Principal): Promise<Contract> {
     const row = isUuid(id) ? await this.prisma.contract.findUnique({ where: { id } }) : null;
     if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ProblemError.notFound('Contract');
     return row;
   }
-
-  private async stateOf(row: Contract): Promise<ContractState> {
-    const customer = await this.prisma.customer.findUniqueOrThrow({ where: { id: row.customerId } });
-    return {
-      id: row.id,
-      customerId: row.customerId,
-      customerType: customer.type === 'consumer' ? 'consumer' : 'business',
-      plan: row.plan === 'plus' ? 'plus' : 'basis',
-      seats: row.seats,
-      status: row.status as ContractState['status'],
-      timeZone: row.timeZone,
-      startedOn: row.startedOn,
-      trialEndsOn: row.trialEndsOn,
-      billingMode: row.billingMode === 'prepaid' ? 'prepaid' : 'postpaid',
-      cancellation: cancellationOf(row),
-      endedOn: row.endedOn,
-      revision: row.revision,
-    };
-  }
-
-  /** Sends an update; a workflow that has already finished means the contract has ended. */
-  private async update(row: Contract, send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<unknown>, endedCode: 'CONTRACT_ENDED' | 'NOTICE_PERIOD_OVER') {
-    try {
-      await send(this.temporal.workflow.getHandle(row.workflowId));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError || isCompletedError(error)) {
-        throw new DomainError(endedCode, 'The contract has ended.');
-      }
-      throw error;
-    }
-  }
-}
-
-function isCompletedError(error: unknown): boolean {
-  return error instanceof Error && /workflow execution already completed/i.test(error.message);
 }
 
 /** Database columns of a freshly started contract. */

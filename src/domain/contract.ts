@@ -1,113 +1,29 @@
 /**
  * The contract state machine: `decide(state, event, now, policy)` returns the next state and
  * the commands (side effects) to carry out. Pure: time comes in as `now`, ids are in state.
+ * Customer commands are in this file; what happens when time passes is in contract-deadlines.ts.
  */
 import type { LocalDate } from './calendar';
-import { addDays, compareLocalDates, localDateOf, startOfLocalDay } from './calendar';
+import { addDays, compareLocalDates, localDateOf } from './calendar';
+import type {
+  Cancellation,
+  ContractCommand,
+  ContractEvent,
+  ContractPolicy,
+  ContractState,
+  Decision,
+  NewContract,
+} from './contract-state';
+import { DEFAULT_CONTRACT_POLICY } from './contract-state';
+import { endContract, reachDeadlines } from './contract-deadlines';
 import { DomainError } from './errors';
-import type { CustomerType, NoticePolicies } from './notice-period';
-import { cancellationDeadline, DEFAULT_NOTICE_POLICIES } from './notice-period';
-import type { PlanId } from './plans';
+import { cancellationDeadline, noticeEndsOn } from './notice-period';
+import { DEFAULT_PLAN_CATALOGUE } from './plans';
+import { bump, notify, record } from './contract-commands';
+import { prorationOfMonth } from './proration';
 
-export type ContractStatus = 'trial' | 'active' | 'paused' | 'suspended' | 'ended';
-export type BillingMode = 'postpaid' | 'prepaid';
-export type CancellationChannel = 'online' | 'phone' | 'letter';
-
-/** A pending (or, once ended, executed) cancellation. */
-export interface Cancellation {
-  /** Instant the notice arrived (ISO 8601). */
-  readonly receivedAt: string;
-  /** Local date of receipt in the contract's zone: the notice period counts from here. */
-  readonly receivedOn: LocalDate;
-  /** Last day the contract is in force. */
-  readonly endsOn: LocalDate;
-  readonly deleteData: boolean;
-  readonly channel: CancellationChannel;
-  readonly reason: string | null;
-}
-
-/** Everything the workflow knows about a contract. Serializable (continue-as-new input). */
-export interface ContractState {
-  readonly id: string;
-  readonly customerId: string;
-  readonly customerType: CustomerType;
-  readonly plan: PlanId;
-  readonly seats: number;
-  readonly status: ContractStatus;
-  readonly timeZone: string;
-  readonly startedOn: LocalDate;
-  readonly trialEndsOn: LocalDate | null;
-  readonly billingMode: BillingMode;
-  readonly cancellation: Cancellation | null;
-  readonly endedOn: LocalDate | null;
-  /** Number of events applied; names side-effect steps and orders the database mirror. */
-  readonly revision: number;
-}
-
-/** What can happen to a contract. */
-export type ContractEvent =
-  | {
-      readonly type: 'cancel';
-      readonly receivedAt: Date;
-      readonly deleteData: boolean;
-      readonly channel: CancellationChannel;
-      readonly reason: string | null;
-    }
-  | { readonly type: 'revoke-cancellation' }
-  /** A timer fired: the workflow asks whether a deadline (end of contract, end of trial) is due. */
-  | { readonly type: 'deadline-reached' };
-
-/** A customer notice; the mail activity adds the recipient and the customer's name. */
-export type ContractNotice =
-  | { readonly template: 'contract-started'; readonly context: { plan: PlanId; startedOn: LocalDate; trialEndsOn: LocalDate | null } }
-  | {
-      readonly template: 'cancellation-confirmed';
-      readonly context: { receivedOn: LocalDate; endsOn: LocalDate; deleteData: boolean; droppedPlanChange: boolean };
-    }
-  | { readonly template: 'cancellation-revoked'; readonly context: { plan: PlanId } }
-  | { readonly template: 'contract-ended'; readonly context: { endedOn: LocalDate; deleteData: boolean } };
-
-/** Side effects the workflow carries out through activities. */
-export type ContractCommand = {
-  readonly type: 'notify';
-  /** Unique per contract and step: `r<revision>/<template>`; part of the idempotency key. */
-  readonly step: string;
-  readonly notice: ContractNotice;
-};
-
-export interface Decision {
-  readonly state: ContractState;
-  readonly commands: readonly ContractCommand[];
-  /** False when the event changed nothing (e.g. a timer fired early). */
-  readonly changed: boolean;
-}
-
-/** Rules that are configuration, not code. */
-export interface ContractPolicy {
-  readonly notice: NoticePolicies;
-  /** How many days in the past an operator may date a notice received by phone or letter. */
-  readonly maxBackdateDays: number;
-  /** Length of a trial in days, counting the start day. */
-  readonly trialDays: number;
-}
-
-export const DEFAULT_CONTRACT_POLICY: ContractPolicy = {
-  notice: DEFAULT_NOTICE_POLICIES,
-  maxBackdateDays: 14,
-  trialDays: 30,
-};
-
-/** Input of a new contract. */
-export interface NewContract {
-  readonly id: string;
-  readonly customerId: string;
-  readonly customerType: CustomerType;
-  readonly plan: PlanId;
-  readonly seats: number;
-  readonly timeZone: string;
-  readonly trial: boolean;
-  readonly billingMode: BillingMode;
-}
+export * from './contract-state';
+export { nextDeadline } from './contract-deadlines';
 
 /** Time zone of a contract: the customer's country decides (DOMAIN.md, "Parties and time"). */
 export function timeZoneForCountry(country: string): string {
@@ -129,39 +45,52 @@ export function startContract(input: NewContract, now: Date, policy: ContractPol
     timeZone: input.timeZone,
     startedOn,
     trialEndsOn,
+    paidFrom: input.trial ? null : startedOn,
+    trialReminderSent: false,
+    conversion: null,
     billingMode: input.billingMode,
     cancellation: null,
+    pendingPlanChange: null,
+    pausedSince: null,
     endedOn: null,
+    dataDeletionDueOn: null,
+    deletionNoticeSent: false,
+    dataDeleted: false,
     revision: 1,
   };
   return {
     state,
-    commands: [notify(state, { template: 'contract-started', context: { plan: state.plan, startedOn, trialEndsOn } })],
+    commands: [
+      notify(state, { template: 'contract-started', context: { plan: state.plan, startedOn, trialEndsOn } }),
+      record(state, { type: 'contract-started', effectiveOn: startedOn, data: { plan: state.plan, seats: state.seats, trial: input.trial } }),
+    ],
     changed: true,
   };
 }
 
 /** Applies `event` at `now`. Throws `DomainError` when a rule forbids it; never mutates `state`. */
 export function decide(state: ContractState, event: ContractEvent, now: Date, policy: ContractPolicy = DEFAULT_CONTRACT_POLICY): Decision {
+  const today = localDateOf(now, state.timeZone);
   switch (event.type) {
     case 'cancel':
-      return cancel(state, event, now, policy);
+      return cancel(state, event, now, today, policy);
     case 'revoke-cancellation':
-      return revokeCancellation(state, now);
+      return revokeCancellation(state, today);
+    case 'change-plan':
+      return changePlan(state, event, now, today, policy);
+    case 'revoke-plan-change':
+      return revokePlanChange(state, today);
+    case 'convert-trial':
+      return convertTrial(state, event, now);
+    case 'pause':
+      return pause(state, today, policy);
+    case 'resume':
+      return resume(state, today);
+    case 'change-seats':
+      return changeSeats(state, event, today);
     case 'deadline-reached':
-      return reachDeadline(state, now);
+      return reachDeadlines(state, now, policy);
   }
-}
-
-/** The next instant at which `deadline-reached` may change the state, or null. */
-export function nextDeadline(state: ContractState): Date | null {
-  if (state.status === 'ended') return null;
-  const candidates: Date[] = [];
-  // The contract is in force up to and including endsOn; the new state starts at 00:00 local the next day.
-  if (state.cancellation) candidates.push(startOfLocalDay(addDays(state.cancellation.endsOn, 1), state.timeZone));
-  if (state.status === 'trial' && state.trialEndsOn) candidates.push(startOfLocalDay(addDays(state.trialEndsOn, 1), state.timeZone));
-  if (candidates.length === 0) return null;
-  return new Date(Math.min(...candidates.map((d) => d.getTime())));
 }
 
 /** When a notice received at `receivedAt` would end the contract (the cancellation preview). */
@@ -174,7 +103,7 @@ export function previewCancellation(state: ContractState, receivedAt: Date, poli
   return { receivedOn, endsOn };
 }
 
-function cancel(state: ContractState, event: Extract<ContractEvent, { type: 'cancel' }>, now: Date, policy: ContractPolicy): Decision {
+function cancel(state: ContractState, event: Extract<ContractEvent, { type: 'cancel' }>, now: Date, today: LocalDate, policy: ContractPolicy): Decision {
   assertNotEnded(state);
   if (state.cancellation) {
     throw new DomainError('ALREADY_CANCELLED', `The contract is already cancelled and ends on ${state.cancellation.endsOn}.`);
@@ -182,9 +111,7 @@ function cancel(state: ContractState, event: Extract<ContractEvent, { type: 'can
   if (event.receivedAt.getTime() > now.getTime()) {
     throw new DomainError('RECEIVED_IN_FUTURE', 'A notice cannot be received in the future.');
   }
-  const today = localDateOf(now, state.timeZone);
-  const receivedOnCandidate = localDateOf(event.receivedAt, state.timeZone);
-  if (compareLocalDates(receivedOnCandidate, addDays(today, -policy.maxBackdateDays)) < 0) {
+  if (compareLocalDates(localDateOf(event.receivedAt, state.timeZone), addDays(today, -policy.maxBackdateDays)) < 0) {
     throw new DomainError('RECEIVED_TOO_LONG_AGO', `A notice may be recorded at most ${policy.maxBackdateDays} days after it arrived.`);
   }
   const { receivedOn, endsOn } = previewCancellation(state, event.receivedAt, policy);
@@ -196,62 +123,178 @@ function cancel(state: ContractState, event: Extract<ContractEvent, { type: 'can
     channel: event.channel,
     reason: event.reason,
   };
-  const confirmed: ContractNotice = {
-    template: 'cancellation-confirmed',
-    context: { receivedOn, endsOn, deleteData: event.deleteData, droppedPlanChange: false },
-  };
+  // Cancelling drops a pending downgrade (DOMAIN.md, "Cancellation and revocation").
+  const droppedPlanChange = state.pendingPlanChange !== null;
+  const next = bump({ ...state, cancellation, pendingPlanChange: null });
+  const commands: ContractCommand[] = [
+    notify(next, { template: 'cancellation-confirmed', context: { receivedOn, endsOn, deleteData: event.deleteData, droppedPlanChange } }),
+    record(next, {
+      type: 'cancelled',
+      effectiveOn: endsOn,
+      data: { receivedOn, channel: event.channel, deleteData: event.deleteData, droppedPlanChange, reason: event.reason },
+    }),
+  ];
   if (state.status === 'trial') {
     // Cancelling during a trial ends the contract at once (DOMAIN.md, "Trial").
-    const ended = bump({ ...state, cancellation, status: 'ended', endedOn: receivedOn });
-    return {
-      state: ended,
-      commands: [notify(ended, confirmed), notify(ended, { template: 'contract-ended', context: { endedOn: receivedOn, deleteData: event.deleteData } })],
-      changed: true,
-    };
+    const ended = endContract(next, receivedOn, event.deleteData, policy);
+    return { state: ended.state, commands: [...commands, ...ended.commands], changed: true };
   }
-  const next = bump({ ...state, cancellation });
-  return { state: next, commands: [notify(next, confirmed)], changed: true };
+  return { state: next, commands, changed: true };
 }
 
-function revokeCancellation(state: ContractState, now: Date): Decision {
+function revokeCancellation(state: ContractState, today: LocalDate): Decision {
   if (state.status === 'ended') {
     throw new DomainError('NOTICE_PERIOD_OVER', `The contract ended on ${state.endedOn ?? '?'}; nothing can be revoked.`);
   }
   if (!state.cancellation) throw new DomainError('NOTHING_TO_REVOKE', 'There is no pending cancellation to revoke.');
   // A cancellation can be revoked until the end of endsOn (local time).
-  if (compareLocalDates(localDateOf(now, state.timeZone), state.cancellation.endsOn) > 0) {
+  if (compareLocalDates(today, state.cancellation.endsOn) > 0) {
     throw new DomainError('NOTICE_PERIOD_OVER', `The notice period ended on ${state.cancellation.endsOn}.`);
   }
   const next = bump({ ...state, cancellation: null });
-  return { state: next, commands: [notify(next, { template: 'cancellation-revoked', context: { plan: next.plan } })], changed: true };
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'cancellation-revoked', context: { plan: next.plan } }),
+      record(next, { type: 'cancellation-revoked', effectiveOn: today, data: { endsOn: state.cancellation.endsOn } }),
+    ],
+    changed: true,
+  };
 }
 
-function reachDeadline(state: ContractState, now: Date): Decision {
-  const due = nextDeadline(state);
-  if (!due || now.getTime() < due.getTime()) return { state, commands: [], changed: false };
-  const today = localDateOf(now, state.timeZone);
-  let endedOn: LocalDate;
-  if (state.cancellation && compareLocalDates(today, state.cancellation.endsOn) > 0) {
-    endedOn = state.cancellation.endsOn;
-  } else if (state.status === 'trial' && state.trialEndsOn && compareLocalDates(today, state.trialEndsOn) > 0) {
-    // An unconverted trial ends by itself: no cancellation needed.
-    endedOn = state.trialEndsOn;
-  } else {
-    return { state, commands: [], changed: false };
+function changePlan(state: ContractState, event: Extract<ContractEvent, { type: 'change-plan' }>, now: Date, today: LocalDate, policy: ContractPolicy): Decision {
+  assertNotEnded(state);
+  if (state.status === 'trial') throw new DomainError('PLAN_CHANGE_BLOCKED', 'During the trial, choose a plan by converting the trial.');
+  if (state.cancellation) {
+    throw new DomainError('PLAN_CHANGE_BLOCKED', `The contract is cancelled (ends on ${state.cancellation.endsOn}); revoke the cancellation first.`);
   }
-  const ended = bump({ ...state, status: 'ended', endedOn });
-  const deleteData = state.cancellation?.deleteData ?? false;
-  return { state: ended, commands: [notify(ended, { template: 'contract-ended', context: { endedOn, deleteData } })], changed: true };
+  if (state.pendingPlanChange) {
+    throw new DomainError('PLAN_CHANGE_PENDING', `A change to ${state.pendingPlanChange.plan} takes effect on ${state.pendingPlanChange.effectiveOn}; revoke it first.`);
+  }
+  if (event.plan === state.plan) throw new DomainError('SAME_PLAN', `The contract is already on ${state.plan}.`);
+  const from = planOf(state.plan);
+  const to = planOf(event.plan);
+  if (to.monthlyFeePerSeat > from.monthlyFeePerSeat) {
+    // Upgrade: immediate; the current month is prorated by days (billing reads the fact).
+    const next = bump({ ...state, plan: event.plan });
+    const proration = prorationOfMonth(today);
+    return {
+      state: next,
+      commands: [
+        notify(next, { template: 'plan-upgraded', context: { fromPlan: state.plan, toPlan: event.plan, effectiveOn: today, seats: next.seats } }),
+        record(next, {
+          type: 'plan-upgraded',
+          effectiveOn: today,
+          data: { fromPlan: state.plan, toPlan: event.plan, seats: next.seats, proratedDays: proration.days, daysInMonth: proration.daysInMonth },
+        }),
+      ],
+      changed: true,
+    };
+  }
+  if (!event.acceptTerms) throw new DomainError('TERMS_NOT_ACCEPTED', 'A downgrade needs acceptance of the terms (acceptTerms: true).');
+  // Downgrade: effective the day after the notice period's end; plus features stay meanwhile.
+  const effectiveOn = addDays(noticeEndsOn(today, policy.notice[state.customerType]), 1);
+  const next = bump({ ...state, pendingPlanChange: { plan: event.plan, requestedAt: now.toISOString(), receivedOn: today, effectiveOn } });
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'plan-change-scheduled', context: { fromPlan: state.plan, toPlan: event.plan, effectiveOn } }),
+      record(next, { type: 'plan-change-scheduled', effectiveOn, data: { fromPlan: state.plan, toPlan: event.plan, receivedOn: today } }),
+    ],
+    changed: true,
+  };
+}
+
+function revokePlanChange(state: ContractState, today: LocalDate): Decision {
+  const pending = state.pendingPlanChange;
+  if (!pending) throw new DomainError('NOTHING_TO_REVOKE', 'There is no pending plan change to revoke.');
+  if (compareLocalDates(today, pending.effectiveOn) >= 0) {
+    throw new DomainError('NOTICE_PERIOD_OVER', `The plan change took effect on ${pending.effectiveOn}.`);
+  }
+  const next = bump({ ...state, pendingPlanChange: null });
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'plan-change-revoked', context: { plan: next.plan } }),
+      record(next, { type: 'plan-change-revoked', effectiveOn: today, data: { plan: pending.plan, effectiveOn: pending.effectiveOn } }),
+    ],
+    changed: true,
+  };
+}
+
+function convertTrial(state: ContractState, event: Extract<ContractEvent, { type: 'convert-trial' }>, now: Date): Decision {
+  assertNotEnded(state);
+  if (state.status !== 'trial' || !state.trialEndsOn) throw new DomainError('NOT_IN_TRIAL', 'Only a trial can be converted.');
+  if (state.conversion) throw new DomainError('ALREADY_CONVERTED', `The trial is already converted to ${state.conversion.plan}.`);
+  // Paid from the day after the trial; the trial days stay free.
+  const paidFrom = addDays(state.trialEndsOn, 1);
+  const next = bump({ ...state, paidFrom, conversion: { plan: event.plan, paymentMethod: event.paymentMethod, convertedAt: now.toISOString() } });
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'trial-converted', context: { plan: event.plan, paidFrom } }),
+      record(next, { type: 'trial-converted', effectiveOn: paidFrom, data: { plan: event.plan, paymentMethod: event.paymentMethod } }),
+    ],
+    changed: true,
+  };
+}
+
+function pause(state: ContractState, today: LocalDate, policy: ContractPolicy): Decision {
+  assertNotEnded(state);
+  if (state.status === 'paused') throw new DomainError('ALREADY_PAUSED', `The contract is paused since ${state.pausedSince ?? '?'}.`);
+  if (state.status !== 'active') throw new DomainError('NOT_ACTIVE', `Only an active contract can be paused (it is ${state.status}).`);
+  const next = bump({ ...state, status: 'paused', pausedSince: today });
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'contract-paused', context: { pausedSince: today, pauseFeeCents: policy.pauseFeeCents } }),
+      record(next, { type: 'paused', effectiveOn: today, data: { pauseFeeCents: policy.pauseFeeCents } }),
+    ],
+    changed: true,
+  };
+}
+
+function resume(state: ContractState, today: LocalDate): Decision {
+  assertNotEnded(state);
+  if (state.status !== 'paused') throw new DomainError('NOT_PAUSED', 'The contract is not paused.');
+  const next = bump({ ...state, status: 'active', pausedSince: null });
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'contract-resumed', context: { resumedOn: today, plan: next.plan } }),
+      record(next, { type: 'resumed', effectiveOn: today, data: { pausedSince: state.pausedSince } }),
+    ],
+    changed: true,
+  };
+}
+
+function changeSeats(state: ContractState, event: Extract<ContractEvent, { type: 'change-seats' }>, today: LocalDate): Decision {
+  assertNotEnded(state);
+  const maxSeats = planOf(state.plan).maxSeats;
+  if (maxSeats !== null && event.seats > maxSeats) {
+    throw new DomainError('SEAT_LIMIT_REACHED', `Plan ${state.plan} allows ${maxSeats} seat(s).`);
+  }
+  if (event.seats < event.userCount) {
+    throw new DomainError('SEATS_BELOW_USERS', `The contract has ${event.userCount} users; remove users before reducing seats to ${event.seats}.`);
+  }
+  if (event.seats === state.seats) return { state, commands: [], changed: false };
+  const next = bump({ ...state, seats: event.seats });
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'seats-changed', context: { seats: event.seats, effectiveOn: today } }),
+      record(next, { type: 'seats-changed', effectiveOn: today, data: { from: state.seats, to: event.seats } }),
+    ],
+    changed: true,
+  };
 }
 
 function assertNotEnded(state: ContractState): void {
   if (state.status === 'ended') throw new DomainError('CONTRACT_ENDED', `The contract ended on ${state.endedOn ?? '?'}.`);
 }
 
-function bump(state: ContractState): ContractState {
-  return { ...state, revision: state.revision + 1 };
-}
-
-function notify(state: ContractState, notice: ContractNotice): ContractCommand {
-  return { type: 'notify', step: `r${state.revision}/${notice.template}`, notice };
+function planOf(id: string) {
+  const plan = DEFAULT_PLAN_CATALOGUE.find((p) => p.id === id);
+  if (!plan) throw new RangeError(`Unknown plan ${id}`);
+  return plan;
 }

@@ -1,7 +1,19 @@
 import type { Locale } from './mail-templates';
 
+// Both error classes live here: this file must stay free of runtime imports, because a test
+// compiles it on its own and runs it in child processes with other time zones.
+
+/**
+ * Thrown while building a mail's view model when a context value cannot be right on any retry:
+ * an impossible date, an unknown plan id, a fractional amount of cents, a seat count below 1.
+ * It is a bug in the caller, not a transient failure. {@link InvalidMailDateError} is one kind.
+ */
+export class InvalidMailContextError extends RangeError {
+  override readonly name: string = 'InvalidMailContextError';
+}
+
 /** Thrown when a mail context carries a date that is not a real `YYYY-MM-DD` calendar date. */
-export class InvalidMailDateError extends RangeError {
+export class InvalidMailDateError extends InvalidMailContextError {
   override readonly name = 'InvalidMailDateError';
 }
 

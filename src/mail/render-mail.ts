@@ -115,8 +115,9 @@ let defaultRenderer: MailRenderer | undefined;
 
 /**
  * Renders a message in a locale with the repository's templates (compiled once, then cached).
- * Throws `InvalidMailDateError` for a malformed date in the context, and a plain Error for a
- * missing or broken template file.
+ * Throws `InvalidMailContextError` for a context value that cannot be formatted (its subclass
+ * `InvalidMailDateError` for a malformed date), and a plain Error for a missing or broken
+ * template file.
  */
 export function renderMail(message: MailMessage, locale: Locale): RenderedMail {
   defaultRenderer ??= createMailRenderer();

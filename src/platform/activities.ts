@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPrismaCommunicationsStore } from '../../activities/communications.store';
+import { createAccountActivities } from '../../activities/account.activity';
+import type { AccountActivities } from '../../activities/account.activity';
 import type { ContractActivities } from '../../activities/contract-activities';
 import { createContractActivities } from '../../activities/contract-activities';
 import { createMailActivities } from '../../activities/mail.activity';
@@ -8,7 +10,7 @@ import type { PrismaClient } from '../database/prisma-client';
 import { createMailTransport } from '../mail/mail-transport';
 
 /** Wires the worker's activities to their I/O: database and SMTP. */
-export function createActivities(config: AppConfig, prisma: PrismaClient): { activities: ContractActivities; close(): void } {
+export function createActivities(config: AppConfig, prisma: PrismaClient): { activities: ContractActivities & AccountActivities; close(): void } {
   if (!config.mail.smtpUrl) throw new Error('SMTP_URL is not configured: the worker cannot send mail.');
   const transport = createMailTransport(config.mail.smtpUrl);
   const mail = createMailActivities({
@@ -18,5 +20,8 @@ export function createActivities(config: AppConfig, prisma: PrismaClient): { act
     newId: randomUUID,
     now: () => new Date(),
   });
-  return { activities: createContractActivities({ prisma, mail }), close: () => transport.close() };
+  return {
+    activities: { ...createContractActivities({ prisma, mail, newId: randomUUID }), ...createAccountActivities({ prisma }) },
+    close: () => transport.close(),
+  };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
+import type { AccountActivities } from '../../activities/account.activity';
 import type { ContractActivities } from '../../activities/contract-activities';
 
 /**
@@ -11,7 +12,7 @@ export async function createContractWorker(options: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ContractActivities;
+  activities: ContractActivities & AccountActivities;
   workflowBundle?: { code: string };
 }): Promise<Worker> {
   return Worker.create({

@@ -4,7 +4,7 @@ import type { MailMessage, MailTemplateName } from '../../src/mail/mail-template
 export const SAMPLES: { [K in MailTemplateName]: Extract<MailMessage, { template: K }> } = {
   'contract-started': {
     template: 'contract-started',
-    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'Plus', startedOn: '2027-01-10', trialEndsOn: '2027-02-08' },
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'plus', startedOn: '2027-01-10', trialEndsOn: '2027-02-08' },
   },
   'cancellation-confirmed': {
     template: 'cancellation-confirmed',
@@ -19,10 +19,51 @@ export const SAMPLES: { [K in MailTemplateName]: Extract<MailMessage, { template
   },
   'cancellation-revoked': {
     template: 'cancellation-revoked',
-    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'Basis' },
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'basis' },
   },
   'contract-ended': {
     template: 'contract-ended',
     context: { customerName: 'Erika Mustermann', contractId: 'c-1001', endedOn: '2027-06-30', deleteData: false },
+  },
+  // From here on, plans are ids ('basis' | 'plus'); the view model shows the display name.
+  'trial-reminder': {
+    template: 'trial-reminder',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', trialEndsOn: '2027-02-08', paidFrom: '2027-02-09' },
+  },
+  'trial-converted': {
+    template: 'trial-converted',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'plus', paidFrom: '2027-02-09' },
+  },
+  'plan-upgraded': {
+    template: 'plan-upgraded',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', fromPlan: 'basis', toPlan: 'plus', effectiveOn: '2027-03-15', seats: 3 },
+  },
+  'plan-change-scheduled': {
+    template: 'plan-change-scheduled',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', fromPlan: 'plus', toPlan: 'basis', effectiveOn: '2027-07-01' },
+  },
+  'plan-change-revoked': {
+    template: 'plan-change-revoked',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'plus' },
+  },
+  'plan-downgraded': {
+    template: 'plan-downgraded',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'basis', effectiveOn: '2027-07-01' },
+  },
+  'contract-paused': {
+    template: 'contract-paused',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', pausedSince: '2027-04-01', pauseFeeCents: 500 },
+  },
+  'contract-resumed': {
+    template: 'contract-resumed',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', resumedOn: '2027-05-01', plan: 'plus' },
+  },
+  'seats-changed': {
+    template: 'seats-changed',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', seats: 5, effectiveOn: '2027-05-01' },
+  },
+  'data-deletion-notice': {
+    template: 'data-deletion-notice',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', endedOn: '2027-06-30', deletionOn: '2027-10-28' },
   },
 };

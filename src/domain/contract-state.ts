@@ -1,0 +1,187 @@
+/**
+ * The shape of a contract as the workflow holds it, the events that can happen to it, and the
+ * commands (side effects) that decisions produce. Types only; the rules are in contract.ts.
+ */
+import type { LocalDate } from './calendar';
+import type { CustomerType, NoticePolicies } from './notice-period';
+import { DEFAULT_NOTICE_POLICIES } from './notice-period';
+import type { PlanId } from './plans';
+
+export type ContractStatus = 'trial' | 'active' | 'paused' | 'suspended' | 'ended';
+export type BillingMode = 'postpaid' | 'prepaid';
+export type CancellationChannel = 'online' | 'phone' | 'letter';
+export type PaymentMethodType = 'sepa' | 'card' | 'transfer';
+
+/** A pending (or, once ended, executed) cancellation. */
+export interface Cancellation {
+  /** Instant the notice arrived (ISO 8601). */
+  readonly receivedAt: string;
+  /** Local date of receipt in the contract's zone: the notice period counts from here. */
+  readonly receivedOn: LocalDate;
+  /** Last day the contract is in force. */
+  readonly endsOn: LocalDate;
+  readonly deleteData: boolean;
+  readonly channel: CancellationChannel;
+  readonly reason: string | null;
+}
+
+/** A downgrade waiting for its effective date (the day after its notice period ends). */
+export interface PendingPlanChange {
+  readonly plan: PlanId;
+  readonly requestedAt: string;
+  readonly receivedOn: LocalDate;
+  /** First day on the new plan. */
+  readonly effectiveOn: LocalDate;
+}
+
+/** A trial converted to a paid plan; it takes effect the day after the trial. */
+export interface TrialConversion {
+  readonly plan: PlanId;
+  readonly paymentMethod: PaymentMethodType;
+  readonly convertedAt: string;
+}
+
+/** Everything the workflow knows about a contract. Serializable (continue-as-new input). */
+export interface ContractState {
+  readonly id: string;
+  readonly customerId: string;
+  readonly customerType: CustomerType;
+  readonly plan: PlanId;
+  readonly seats: number;
+  readonly status: ContractStatus;
+  readonly timeZone: string;
+  readonly startedOn: LocalDate;
+  readonly trialEndsOn: LocalDate | null;
+  /** First day billed: the start day, or the day after a converted trial. Null while unconverted. */
+  readonly paidFrom: LocalDate | null;
+  readonly trialReminderSent: boolean;
+  readonly conversion: TrialConversion | null;
+  readonly billingMode: BillingMode;
+  readonly cancellation: Cancellation | null;
+  readonly pendingPlanChange: PendingPlanChange | null;
+  readonly pausedSince: LocalDate | null;
+  readonly endedOn: LocalDate | null;
+  /** Start of the local day on which personal and account data is deleted. */
+  readonly dataDeletionDueOn: LocalDate | null;
+  readonly deletionNoticeSent: boolean;
+  readonly dataDeleted: boolean;
+  /** Number of events applied; names side-effect steps and orders the database mirror. */
+  readonly revision: number;
+}
+
+/** What can happen to a contract. */
+export type ContractEvent =
+  | {
+      readonly type: 'cancel';
+      readonly receivedAt: Date;
+      readonly deleteData: boolean;
+      readonly channel: CancellationChannel;
+      readonly reason: string | null;
+    }
+  | { readonly type: 'revoke-cancellation' }
+  | { readonly type: 'change-plan'; readonly plan: PlanId; readonly acceptTerms: boolean }
+  | { readonly type: 'revoke-plan-change' }
+  | { readonly type: 'convert-trial'; readonly plan: PlanId; readonly paymentMethod: PaymentMethodType }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  /** `userCount` is what the API saw in the database: seats may not drop below it. */
+  | { readonly type: 'change-seats'; readonly seats: number; readonly userCount: number }
+  /** A timer fired: the workflow asks whether a deadline is due (end, trial, switch, deletion). */
+  | { readonly type: 'deadline-reached' };
+
+/** A customer notice; the mail activity adds the recipient and the customer's name. */
+export type ContractNotice =
+  | { readonly template: 'contract-started'; readonly context: { plan: PlanId; startedOn: LocalDate; trialEndsOn: LocalDate | null } }
+  | {
+      readonly template: 'cancellation-confirmed';
+      readonly context: { receivedOn: LocalDate; endsOn: LocalDate; deleteData: boolean; droppedPlanChange: boolean };
+    }
+  | { readonly template: 'cancellation-revoked'; readonly context: { plan: PlanId } }
+  | { readonly template: 'contract-ended'; readonly context: { endedOn: LocalDate; deleteData: boolean } }
+  | { readonly template: 'trial-reminder'; readonly context: { trialEndsOn: LocalDate; paidFrom: LocalDate } }
+  | { readonly template: 'trial-converted'; readonly context: { plan: PlanId; paidFrom: LocalDate } }
+  | { readonly template: 'plan-upgraded'; readonly context: { fromPlan: PlanId; toPlan: PlanId; effectiveOn: LocalDate; seats: number } }
+  | { readonly template: 'plan-change-scheduled'; readonly context: { fromPlan: PlanId; toPlan: PlanId; effectiveOn: LocalDate } }
+  | { readonly template: 'plan-change-revoked'; readonly context: { plan: PlanId } }
+  | { readonly template: 'plan-downgraded'; readonly context: { plan: PlanId; effectiveOn: LocalDate } }
+  | { readonly template: 'contract-paused'; readonly context: { pausedSince: LocalDate; pauseFeeCents: number } }
+  | { readonly template: 'contract-resumed'; readonly context: { resumedOn: LocalDate; plan: PlanId } }
+  | { readonly template: 'seats-changed'; readonly context: { seats: number; effectiveOn: LocalDate } }
+  | { readonly template: 'data-deletion-notice'; readonly context: { endedOn: LocalDate; deletionOn: LocalDate } };
+
+/** A fact billing and operators read later (plan changes with proration, pauses, seats). */
+export interface ContractFact {
+  readonly type:
+    | 'contract-started'
+    | 'trial-converted'
+    | 'plan-upgraded'
+    | 'plan-change-scheduled'
+    | 'plan-change-revoked'
+    | 'plan-downgraded'
+    | 'paused'
+    | 'resumed'
+    | 'seats-changed'
+    | 'cancelled'
+    | 'cancellation-revoked'
+    | 'ended'
+    | 'personal-data-deleted';
+  readonly effectiveOn: LocalDate | null;
+  readonly data: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** Side effects the workflow carries out through activities, in order. */
+export type ContractCommand =
+  | { readonly type: 'notify'; readonly step: string; readonly notice: ContractNotice }
+  | { readonly type: 'record'; readonly step: string; readonly fact: ContractFact }
+  /** Remove extra users and void conference appointments (downgrade to basis took effect). */
+  | { readonly type: 'apply-downgrade'; readonly step: string }
+  | { readonly type: 'delete-personal-data'; readonly step: string };
+
+export interface Decision {
+  readonly state: ContractState;
+  readonly commands: readonly ContractCommand[];
+  /** False when the event changed nothing (e.g. a timer fired early). */
+  readonly changed: boolean;
+}
+
+/** Rules that are configuration, not code. */
+export interface ContractPolicy {
+  readonly notice: NoticePolicies;
+  /** How many days in the past an operator may date a notice received by phone or letter. */
+  readonly maxBackdateDays: number;
+  /** Length of a trial in days, counting the start day. */
+  readonly trialDays: number;
+  /** The trial reminder goes out this many days before the first day after the trial. */
+  readonly trialReminderDays: number;
+  /** Personal data of a contract ended without "delete data" is deleted this many days after the end. */
+  readonly deleteAfterDays: number;
+  /** The deletion notice goes out this many days before the deletion. */
+  readonly deletionNoticeDays: number;
+  /** Net pause fee per month in cents. */
+  readonly pauseFeeCents: number;
+  /** The workflow continues as new once its history is this long (the server also suggests it). */
+  readonly maxHistoryEvents: number;
+}
+
+export const DEFAULT_CONTRACT_POLICY: ContractPolicy = {
+  notice: DEFAULT_NOTICE_POLICIES,
+  maxBackdateDays: 14,
+  trialDays: 30,
+  trialReminderDays: 7,
+  deleteAfterDays: 120,
+  deletionNoticeDays: 14,
+  pauseFeeCents: 500,
+  maxHistoryEvents: 10_000,
+};
+
+/** Input of a new contract. */
+export interface NewContract {
+  readonly id: string;
+  readonly customerId: string;
+  readonly customerType: CustomerType;
+  readonly plan: PlanId;
+  readonly seats: number;
+  readonly timeZone: string;
+  readonly trial: boolean;
+  readonly billingMode: BillingMode;
+}

@@ -1,0 +1,26 @@
+import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { OperatorOnly } from '../auth/auth.guard';
+import { ZodPipe } from '../http/zod-body';
+import type { CreateSuppressionBody } from './suppression.schema';
+import { CreateSuppressionSchema } from './suppression.schema';
+import { SuppressionService } from './suppression.service';
+
+@ApiTags('suppressions')
+@ApiBearerAuth()
+@Controller('v1/suppressions')
+export class SuppressionController {
+  constructor(private readonly suppressions: SuppressionService) {}
+
+  /** Suppresses an address: `201` when added, `200` with the same `emailHash` when it was already listed. */
+  @Post()
+  @OperatorOnly()
+  @ApiBody({ schema: z.toJSONSchema(CreateSuppressionSchema, { io: 'input' }) as object })
+  async create(@Body(new ZodPipe(CreateSuppressionSchema)) body: CreateSuppressionBody, @Res({ passthrough: true }) response: Response) {
+    const { emailHash, created, createdAt } = await this.suppressions.suppress(body.email, 'operator');
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return { emailHash, createdAt };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A world for contract workflow stories on Temporal's time-skipping server: one worker with
+ * in-memory recording activities, a clock in Berlin wall time, and "skip, then settle".
+ * NOTE: `handle.result()` is avoided: it unlocks time skipping, and the idle test server then
+ * jumps years ahead; stories query state instead.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { AccountActivities } from '../../activities/account.activity';
+import type { ContractActivities, NotifyCustomerInput, RecordFactInput } from '../../activities/contract-activities';
+import { startOfLocalDay } from '../../src/domain/calendar';
+import type { ContractPolicy, ContractState, NewContract } from '../../src/domain/contract';
+import { contractWorkflow } from '../../workflows/contract.workflow';
+import { isSettledAt, settledQuery } from '../../workflows/messages';
+import { historyToObject } from './histories';
+import { createTimeSkippingEnv, skipTo as skipClock, workflowBundleOption } from './temporal-env';
+
+export const ZONE = 'Europe/Berlin';
+
+/** An instant given as Berlin wall-clock time. */
+export function berlin(date: string, time = '00:00'): Date {
+  const midnight = startOfLocalDay(date, ZONE);
+  const [h, m] = time.split(':').map(Number);
+  return new Date(midnight.getTime() + (h * 60 + m) * 60_000);
+}
+
+/** In-memory activities that record every call; duplicates by idempotency key are ignored. */
+export class RecordingActivities implements ContractActivities, AccountActivities {
+  readonly notices: NotifyCustomerInput[] = [];
+  readonly facts: RecordFactInput[] = [];
+  readonly downgrades: string[] = [];
+  readonly deletions: string[] = [];
+  readonly saved: ContractState[] = [];
+  async saveContract(state: ContractState) {
+    this.saved.push(state);
+    return { applied: true };
+  }
+  async notifyCustomer(input: NotifyCustomerInput) {
+    // A retried activity must carry the same key: duplicates would show up here.
+    if (this.notices.some((n) => n.idempotencyKey === input.idempotencyKey)) return { communicationId: 'dup', status: 'skipped' };
+    this.notices.push(input);
+    return { communicationId: randomUUID(), status: 'sent' };
+  }
+  async recordFact(input: RecordFactInput) {
+    if (!this.facts.some((f) => f.idempotencyKey === input.idempotencyKey)) this.facts.push(input);
+    return { id: input.idempotencyKey };
+  }
+  async applyDowngrade(input: { contractId: string }) {
+    this.downgrades.push(input.contractId);
+    return { removedUsers: 0, cancelledAppointments: 0 };
+  }
+  async deletePersonalData(input: { contractId: string; deletedAt: string }) {
+    this.deletions.push(input.contractId);
+    return { deletedUsers: 0, deletedAppointments: 0, customerProfileDeleted: true };
+  }
+  templates(contractId: string): string[] {
+    return this.notices.filter((n) => n.contractId === contractId).map((n) => n.notice.template);
+  }
+  factTypes(contractId: string): string[] {
+    return this.facts.filter((f) => f.contractId === contractId).map((f) => f.fact.type);
+  }
+}
+
+export interface StoryWorld {
+  env: TestWorkflowEnvironment;
+  activities: RecordingActivities;
+  /** Skips the clock to `to`, then waits until every contract workflow of the world has done its work. */
+  skipTo(to: Date): Promise<void>;
+  /** Waits until every contract workflow has carried out its side effects (the clock stays). */
+  settle(): Promise<void>;
+  start(contract: NewContract, policy?: ContractPolicy): Promise<Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>>;
+  /** With RECORD_HISTORIES=1, writes a story's history to test/histories/ for the replay tier. */
+  recordHistory(workflowId: string, name: string): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+/** Starts a time-skipping server and a worker on `taskQueue` (a worker runs once, so it is shared). */
+export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
+  const env = await createTimeSkippingEnv();
+  const activities = new RecordingActivities();
+  // Activities are registered by own properties: bind the recorder's methods.
+  const registered: ContractActivities & AccountActivities = {
+    saveContract: (state) => activities.saveContract(state),
+    notifyCustomer: (input) => activities.notifyCustomer(input),
+    recordFact: (input) => activities.recordFact(input),
+    applyDowngrade: (input) => activities.applyDowngrade(input),
+    deletePersonalData: (input) => activities.deletePersonalData(input),
+  };
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities: registered, ...workflowBundleOption() });
+  const workerRun = worker.run();
+  const running = new Set<string>();
+  const skipTo = async (to: Date): Promise<void> => {
+    await skipClock(env, to);
+    for (const workflowId of running) {
+      const handle = env.client.workflow.getHandle(workflowId);
+      const isSettled = async () => isSettledAt(await handle.query(settledQuery), to);
+      for (let i = 0; i < 400 && !(await isSettled()); i++) await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return {
+    env,
+    activities,
+    skipTo,
+    async settle() {
+      await skipTo(new Date(await env.currentTimeMs()));
+    },
+    async start(contract, policy) {
+      const requestedAt = new Date(await env.currentTimeMs()).toISOString();
+      running.add(`contract-${contract.id}`);
+      return env.client.workflow.start(contractWorkflow, {
+        workflowId: `contract-${contract.id}`,
+        taskQueue,
+        args: [{ kind: 'new', contract, requestedAt, searchAttributes: false, ...(policy ? { policy } : {}) }],
+      });
+    },
+    async recordHistory(workflowId, name) {
+      if (process.env.RECORD_HISTORIES !== '1') return;
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      fs.writeFileSync(path.join(__dirname, '../histories', `${name}.json`), JSON.stringify(historyToObject(history), null, 1));
+    },
+    async teardown() {
+      worker.shutdown();
+      await workerRun;
+      await env.teardown();
+    },
+  };
+}
+
+/** A contract input with defaults: business, plus, 3 seats, Berlin. */
+export function newContract(overrides: Partial<NewContract> = {}): NewContract {
+  return { id: randomUUID(), customerId: randomUUID(), customerType: 'business', plan: 'plus', seats: 3, timeZone: ZONE, trial: false, billingMode: 'postpaid', ...overrides };
+}
