@@ -48,7 +48,7 @@ async function waitForLockWaiters(client: Client, count: number) {
     if (rows[0].n >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  const { rows } = await client.query("SELECT pid, state, wait_event_type, wait_event, left(query, 80) AS q FROM pg_stat_activity WHERE datname = current_database()");
+  const { rows } = await client.query("SELECT a.pid, a.state, a.backend_xid, a.wait_event_type, a.wait_event, left(a.query, 120) AS q, (SELECT json_agg(json_build_object($$t$$, l.locktype, $$m$$, l.mode, $$g$$, l.granted, $$r$$, l.relation::regclass::text)) FROM pg_locks l WHERE l.pid = a.pid) AS locks FROM pg_stat_activity a WHERE datname IS NOT NULL AND datname <> $$postgres$$");
   throw new Error(`fewer than ${count} sessions waited for a lock: ${JSON.stringify(rows)}`);
 }
 

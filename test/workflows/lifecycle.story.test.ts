@@ -60,6 +60,7 @@ test('trial started 10.01.2027: reminder on 02.02., unconverted ends on 09.02.; 
   expect(await converted.query(stateQuery)).toMatchObject({ status: 'active', plan: 'plus', paidFrom: '2027-02-09' });
   expect(world.activities.templates(convertedId)).toEqual(['contract-started', 'trial-converted']);
   await world.recordHistory(converted.workflowId, 'trial-converted');
+  await world.recordHistory(unconverted.workflowId, 'trial-unconverted');
 });
 
 test('cancelling during a trial ends it at once', async () => {
@@ -103,6 +104,7 @@ test('downgrade 15.02. → effective 01.07.; revoked 01.05.; requested again 01.
   await world.skipTo(berlin('2028-07-15', '10:00'));
   const upgraded = await second.executeUpdate(changePlanUpdate, { args: [{ plan: 'plus', acceptTerms: false }] });
   expect(upgraded.plan).toBe('plus');
+  await world.settle();
   const upgradeFact = world.activities.facts.find((f) => f.contractId === switched.id && f.fact.type === 'plan-upgraded');
   expect(upgradeFact?.fact).toMatchObject({ effectiveOn: '2028-07-15', data: { proratedDays: 17, daysInMonth: 31 } });
 });
@@ -133,7 +135,9 @@ test('pause and resume; bad commands change nothing', async () => {
   await rejectsWith(handle.executeUpdate(changeSeatsUpdate, { args: [{ seats: 1, userCount: 2 }] }), 'SEATS_BELOW_USERS');
   const before = await handle.query(stateQuery);
   expect(before.seats).toBe(3);
+  await world.settle();
   expect(world.activities.factTypes(before.id)).toEqual(['contract-started', 'paused', 'resumed']);
+  await world.recordHistory(handle.workflowId, 'pause-resume');
 });
 
 test('cancel with deleteData: data deleted the day after endsOn; without: still there on day 119, gone on day 121', async () => {
@@ -180,10 +184,13 @@ test('a contract running two simulated years continues as new and still answers 
   expect(description.status.name).toBe('RUNNING');
   const state = await handle.query(stateQuery);
   expect(state.status).toBe('active');
+  await world.settle();
   expect(world.activities.factTypes(state.id).filter((t) => t === 'paused')).toHaveLength(pauses);
   // Deadlines are re-armed in the new run: a cancellation still ends the contract on time.
   const cancelled = await handle.executeUpdate(cancelUpdate, { args: [{ deleteData: false, channel: 'online', reason: null }] });
   expect(cancelled.cancellation?.endsOn).toBe('2033-06-30');
   await world.skipTo(berlin('2033-07-01', '00:00'));
   expect((await handle.query(stateQuery)).status).toBe('ended');
+  // The latest run's history: it starts from a continued state.
+  await world.recordHistory(handle.workflowId, 'continued-as-new');
 });
