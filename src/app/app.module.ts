@@ -55,6 +55,7 @@ export class AppModule {
       PlansController,
       CustomersController,
       ContractsController,
+      ContractCommandsController,
       UsersController,
       AppointmentsController,
       SuppressionController,

@@ -27,11 +27,18 @@ export function toContractResource(row: Contract) {
     startedOn: row.startedOn,
     trialEndsOn: row.trialEndsOn,
     cancellation: cancellationResource(row),
-    pendingPlanChange: null,
+    pendingPlanChange:
+      row.pendingPlanChangePlan && row.pendingPlanChangeEffectiveOn
+        ? { plan: row.pendingPlanChangePlan, effectiveOn: row.pendingPlanChangeEffectiveOn, requestedAt: row.pendingPlanChangeRequestedAt?.toISOString() ?? null }
+        : null,
+    paidFrom: row.paidFrom,
+    pausedSince: row.pausedSince,
+    /** Paused contracts are read-only: features can be viewed, not used. */
+    readOnly: row.status === 'paused',
     billingMode: row.billingMode,
     paymentMethod: null,
     dunning: { level: 0, onHold: false },
-    ...(row.endedOn ? { endedOn: row.endedOn } : {}),
+    ...(row.endedOn ? { endedOn: row.endedOn, dataDeletionDueOn: row.dataDeletionDueOn, dataDeleted: row.dataDeletedAt !== null } : {}),
     workflowId: row.workflowId,
     createdAt: row.createdAt.toISOString(),
   };
