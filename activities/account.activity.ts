@@ -108,7 +108,8 @@ export function createAccountActivities(deps: { prisma: PrismaClient }): Account
 
         const users = await tx.user.deleteMany({ where: { contractId: contract.id } });
         const appointments = await tx.appointment.deleteMany({ where: { contractId: contract.id } });
-        await tx.contract.updateMany({ where: { id: contract.id, dataDeletedAt: null }, data: { dataDeletedAt: deletedAt } });
+        // The cancellation reason is the customer's free text: personal data too.
+        await tx.contract.updateMany({ where: { id: contract.id, dataDeletedAt: null }, data: { dataDeletedAt: deletedAt, cancellationReason: null } });
 
         const stillNeeded = await tx.contract.count({ where: { customerId: contract.customerId, id: { not: contract.id }, dataDeletedAt: null } });
         let customerProfileDeleted: boolean;

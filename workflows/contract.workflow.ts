@@ -19,6 +19,7 @@ import type { AccountActivities } from '../activities/account.activity';
 import type { ContractActivities } from '../activities/contract-activities';
 import type { ContractCommand, ContractEvent, ContractPolicy, ContractState, NewContract } from '../src/domain/contract';
 import { decide, DEFAULT_CONTRACT_POLICY, nextDeadline, startContract } from '../src/domain/contract';
+import { startOfLocalDay } from '../src/domain/calendar';
 import { DomainError } from '../src/domain/errors';
 import type { CancelRequest } from './messages';
 import {
@@ -175,7 +176,8 @@ async function carryOut(command: ContractCommand, state: ContractState): Promise
       await db.recordFact({ idempotencyKey, contractId: state.id, fact: command.fact, occurredAt: new Date().toISOString() });
       return;
     case 'apply-downgrade':
-      await db.applyDowngrade({ contractId: state.id });
+      // Only conferences from the switch on are voided; those held under plus stay as they were.
+      await db.applyDowngrade({ contractId: state.id, effectiveAt: startOfLocalDay(command.effectiveOn, state.timeZone).toISOString() });
       return;
     case 'delete-personal-data':
       await db.deletePersonalData({ contractId: state.id, deletedAt: new Date().toISOString() });

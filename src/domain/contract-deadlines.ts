@@ -73,7 +73,7 @@ function applyDeadline(state: ContractState, deadline: Deadline, policy: Contrac
       const plan = state.conversion.plan;
       const next = bump({ ...state, status: 'active', plan, seats: plan === 'basis' ? 1 : state.seats });
       const commands: ContractCommand[] = [];
-      if (plan === 'basis') commands.push({ type: 'apply-downgrade', step: `r${next.revision}/apply-downgrade` });
+      if (plan === 'basis') commands.push({ type: 'apply-downgrade', step: `r${next.revision}/apply-downgrade`, effectiveOn: addDays(trialEndsOn, 1) });
       return { state: next, commands };
     }
     case 'plan-switch': {
@@ -84,7 +84,7 @@ function applyDeadline(state: ContractState, deadline: Deadline, policy: Contrac
       return {
         state: next,
         commands: [
-          { type: 'apply-downgrade', step: `r${next.revision}/apply-downgrade` },
+          { type: 'apply-downgrade', step: `r${next.revision}/apply-downgrade`, effectiveOn: pending.effectiveOn },
           notify(next, { template: 'plan-downgraded', context: { plan: pending.plan, effectiveOn: pending.effectiveOn } }),
           record(next, { type: 'plan-downgraded', effectiveOn: pending.effectiveOn, data: { fromPlan: state.plan, toPlan: pending.plan, seats: 1 } }),
         ],

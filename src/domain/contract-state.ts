@@ -134,7 +134,7 @@ export type ContractCommand =
   | { readonly type: 'notify'; readonly step: string; readonly notice: ContractNotice }
   | { readonly type: 'record'; readonly step: string; readonly fact: ContractFact }
   /** Remove extra users and void conference appointments (downgrade to basis took effect). */
-  | { readonly type: 'apply-downgrade'; readonly step: string }
+  | { readonly type: 'apply-downgrade'; readonly step: string; readonly effectiveOn: LocalDate }
   | { readonly type: 'delete-personal-data'; readonly step: string };
 
 export interface Decision {

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { OperatorOnly } from '../auth/auth.guard';
@@ -18,6 +18,8 @@ export class SuppressionController {
   @Post()
   @OperatorOnly()
   @ApiBody({ schema: z.toJSONSchema(CreateSuppressionSchema, { io: 'input' }) as object })
+  @ApiCreatedResponse({ description: 'Added: `{ emailHash, createdAt }` (SHA-256 of the trimmed, lower-cased address).' })
+  @ApiOkResponse({ description: 'Already on the list: the same `{ emailHash, createdAt }` as the first time.' })
   async create(@Body(new ZodPipe(CreateSuppressionSchema)) body: CreateSuppressionBody, @Res({ passthrough: true }) response: Response) {
     const { emailHash, created, createdAt } = await this.suppressions.suppress(body.email, 'operator');
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);

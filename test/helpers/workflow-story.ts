@@ -48,7 +48,7 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
     if (!this.facts.some((f) => f.idempotencyKey === input.idempotencyKey)) this.facts.push(input);
     return { id: input.idempotencyKey };
   }
-  async applyDowngrade(input: { contractId: string }) {
+  async applyDowngrade(input: { contractId: string; effectiveAt?: string }) {
     this.downgrades.push(input.contractId);
     return { removedUsers: 0, cancelledAppointments: 0 };
   }
