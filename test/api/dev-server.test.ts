@@ -33,7 +33,7 @@ async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean): P
   return value;
 }
 
-test('a contract is listed with ContractStatus, Plan, CustomerId and EndsOn; sandbox endpoints are 404', async () => {
+test('a contract is listed by ContractStatus, Plan, CustomerId, PendingPlanChange and EndsOn; sandbox endpoints are 404', async () => {
   const customer = await api('POST', '/v1/customers', {
     token: OPERATOR_TOKEN,
     body: { type: 'business', name: 'Kanzlei Beispiel', email: 'kanzlei@example.org', address: { line1: 'Ring 1', postalCode: '1010', city: 'Wien', country: 'AT' } },
@@ -49,6 +49,12 @@ test('a contract is listed with ContractStatus, Plan, CustomerId and EndsOn; san
   );
   expect(active).toEqual([workflowId]);
 
+  // A pending downgrade is visible as PendingPlanChange until the contract is cancelled (which drops it).
+  const downgrade = await api('POST', `/v1/contracts/${created.body.id}/plan-change`, { token: OPERATOR_TOKEN, body: { plan: 'basis', acceptTerms: true } });
+  expect(downgrade.status).toBe(200);
+  const pending = await eventually(() => listIds(`PendingPlanChange = 'basis' AND CustomerId = '${customer.body.id}'`), (ids) => ids.includes(workflowId));
+  expect(pending).toEqual([workflowId]);
+
   const cancelled = await api('POST', `/v1/contracts/${created.body.id}/cancellation`, {
     token: OPERATOR_TOKEN,
     body: { confirm: true, channel: 'phone', reason: 'Anruf der Geschäftsführung', receivedAt: new Date(Date.now() - 60_000).toISOString() },
@@ -59,6 +65,15 @@ test('a contract is listed with ContractStatus, Plan, CustomerId and EndsOn; san
   expect(endsOn).toMatch(/-(03-31|06-30|09-30|12-31)$/);
   const byEnd = await eventually(() => listIds(`EndsOn = '${endsOn}' AND CustomerId = '${customer.body.id}'`), (ids) => ids.includes(workflowId));
   expect(byEnd).toEqual([workflowId]);
+  const dropped = await eventually(() => listIds(`PendingPlanChange = 'basis' AND CustomerId = '${customer.body.id}'`), (ids) => ids.length === 0);
+  expect(dropped).toEqual([]);
+
+  const trial = await api('POST', '/v1/contracts', { token: OPERATOR_TOKEN, body: { plan: 'plus', trial: true, customerId: customer.body.id } });
+  const byTrialEnd = await eventually(
+    () => listIds(`TrialEndsOn = '${trial.body.trialEndsOn}' AND ContractStatus = 'trial' AND CustomerId = '${customer.body.id}'`),
+    (ids) => ids.includes(trial.body.workflowId),
+  );
+  expect(byTrialEnd).toEqual([trial.body.workflowId]);
 
   expect((await api('GET', '/v1/sandbox/clock', { token: OPERATOR_TOKEN })).status).toBe(404);
 });
