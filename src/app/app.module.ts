@@ -1,6 +1,6 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Client } from '@temporalio/client';
 import { AppointmentsController } from '../accounts/appointments.controller';
 import { AppointmentsService } from '../accounts/appointments.service';
@@ -16,6 +16,7 @@ import { CustomersController } from '../customers/customers.controller';
 import { CustomersService } from '../customers/customers.service';
 import type { PrismaClient } from '../database/prisma-client';
 import { HealthController } from '../health/health.controller';
+import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { PlansController } from '../plans/plans.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
 import { SuppressionController } from '../suppression/suppression.controller';
@@ -43,6 +44,7 @@ export class AppModule {
       { provide: TEMPORAL_CLIENT, useValue: deps.temporal },
       { provide: CLOCK, useValue: deps.sandbox ?? deps.clock ?? systemClock },
       { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       CustomersService,
       ContractsService,
       ContractCommandsService,

@@ -81,8 +81,8 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
 
 /** A small HTTP client for the API (real HTTP, fetch). */
 export function apiClient(baseUrl: string) {
-  return async function call(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string } = {}) {
-    const headers: Record<string, string> = {};
+  return async function call(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${baseUrl}${path}`, {
@@ -97,6 +97,6 @@ export function apiClient(baseUrl: string) {
     } catch {
       json = text;
     }
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: json };
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, body: json };
   };
 }

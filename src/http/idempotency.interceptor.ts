@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Observable } from 'rxjs';
+import { from, lastValueFrom } from 'rxjs';
+import { PRISMA } from '../app/tokens';
+import type { Principal } from '../auth/principal';
+import type { PrismaClient } from '../database/prisma-client';
+import { Prisma } from '../generated/prisma/client';
+import { ProblemError } from './problem';
+
+const HEADER = 'idempotency-key';
+/** Marks a request that is still running (no response stored yet). */
+const IN_PROGRESS = 0;
+
+/**
+ * `Idempotency-Key` for writes (API.md, "Conventions"): the same key and body give the same
+ * result, once. The key is scoped to the caller; the first request claims it with a row, the
+ * response is stored on success, and a failed request releases the key so it can be retried.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { principal?: Principal }>();
+    const key = request.headers[HEADER];
+    if (key === undefined || request.method === 'GET') return next.handle();
+    return from(this.run(request, http.getResponse<Response>(), key, next));
+  }
+
+  private async run(request: Request & { principal?: Principal }, response: Response, header: string | string[], next: CallHandler): Promise<unknown> {
+    if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) {
+      throw new ProblemError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Invalid Idempotency-Key', 'Idempotency-Key: 1 to 200 visible ASCII characters.');
+    }
+    const principal = request.principal?.role === 'customer' ? `customer:${request.principal.customerId}` : 'operator';
+    const id = `${principal}:${header}`;
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`)
+      .digest('hex');
+    const claimed = await this.claim(id, principal, request, requestHash);
+    if (!claimed) {
+      const stored = await this.prisma.idempotentRequest.findUnique({ where: { key: id } });
+      if (!stored) return this.run(request, response, header, next); // released meanwhile: try again
+      if (stored.requestHash !== requestHash) {
+        throw new ProblemError(HttpStatus.UNPROCESSABLE_ENTITY, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key reused', 'This key was used for a different request.');
+      }
+      if (stored.responseStatus === IN_PROGRESS) {
+        throw new ProblemError(HttpStatus.CONFLICT, 'IDEMPOTENCY_KEY_IN_USE', 'Request in progress', 'A request with this key is still running; retry later.');
+      }
+      response.status(stored.responseStatus).setHeader('Idempotent-Replayed', 'true');
+      return stored.responseBody;
+    }
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: null });
+      await this.prisma.idempotentRequest.update({
+        where: { key: id },
+        data: { responseStatus: response.statusCode, responseBody: (body ?? null) as Prisma.InputJsonValue },
+      });
+      return body;
+    } catch (error) {
+      // Nothing happened (or it failed): the client may retry with the same key.
+      await this.prisma.idempotentRequest.delete({ where: { key: id } }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async claim(id: string, principal: string, request: Request, requestHash: string): Promise<boolean> {
+    try {
+      await this.prisma.idempotentRequest.create({
+        data: { key: id, principal, method: request.method, path: request.originalUrl, requestHash, responseStatus: IN_PROGRESS, responseBody: Prisma.JsonNull },
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return false;
+      throw error;
+    }
+  }
+}
