@@ -8,7 +8,8 @@ import { DomainError } from '../domain/errors';
 import { ProblemError } from '../http/problem';
 import { toAppointmentResource } from './account.mapper';
 import type { CreateAppointmentBody } from './account.schema';
-import { accountStateOf, findVisibleContract } from './contract-access';
+import { findVisibleContract } from '../contracts/contract-access';
+import { accountStateOf } from './contract-access';
 import { lockContract } from './row-locks';
 
 /** Appointments (video calls and conferences) of a contract. */

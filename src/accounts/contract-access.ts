@@ -1,23 +1,11 @@
 /**
- * Contract lookups of the account endpoints: visibility (404 for unknown or someone else's,
- * like ContractsService.find) and the contract row in the account rules' terms.
+ * The contract row in the account rules' terms (visibility: src/contracts/contract-access.ts).
  */
-import type { Principal } from '../auth/principal';
-import type { PrismaClient } from '../database/prisma-client';
 import type { AccountContractStatus } from '../domain/account-rules';
 import { isPlanId, type PlanId } from '../domain/plans';
 import type { Contract } from '../generated/prisma/client';
-import { ProblemError } from '../http/problem';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES: readonly AccountContractStatus[] = ['trial', 'active', 'paused', 'suspended', 'ended'];
-
-/** A contract visible to `principal`; 404 NOT_FOUND for unknown or someone else's (never reveal which). */
-export async function findVisibleContract(prisma: PrismaClient, id: string, principal: Principal): Promise<Contract> {
-  const row = UUID.test(id) ? await prisma.contract.findUnique({ where: { id } }) : null;
-  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ProblemError.notFound('Contract');
-  return row;
-}
 
 /** Plan and status of a contract row in the rules' terms. A contract whose data is deleted counts as ended. */
 export function accountStateOf(row: Contract): { plan: PlanId; seats: number; status: AccountContractStatus } {

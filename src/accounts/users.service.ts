@@ -8,7 +8,8 @@ import { DomainError } from '../domain/errors';
 import { ProblemError } from '../http/problem';
 import { toUserResource } from './account.mapper';
 import type { CreateUserBody } from './account.schema';
-import { accountStateOf, findVisibleContract, isUniqueViolation } from './contract-access';
+import { findVisibleContract } from '../contracts/contract-access';
+import { accountStateOf, isUniqueViolation } from './contract-access';
 import { lockContract } from './row-locks';
 
 /** Account users of a contract (the main user is created with the contract). */

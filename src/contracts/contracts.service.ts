@@ -11,9 +11,10 @@ import { startContract, timeZoneForCountry } from '../domain/contract';
 import { DEFAULT_PLAN_CATALOGUE } from '../domain/plans';
 import type { Contract } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
-import { isUuid } from '../customers/customers.service';
+import { isUuid } from '../http/uuid';
 import { contractWorkflowId } from '../temporal/contract-workflow-id';
 import type { contractWorkflow } from '../../workflows/contract.workflow';
+import { findVisibleContract } from './contract-access';
 import { toCommunicationResource, toContractResource } from './contract.mapper';
 import type { CreateContractBody, ListContractsQuery } from './contract.schema';
 
@@ -100,10 +101,8 @@ export class ContractsService {
   }
 
   /** A contract visible to `principal`; 404 for unknown or someone else's (never reveal which). */
-  async find(id: string, principal: Principal): Promise<Contract> {
-    const row = isUuid(id) ? await this.prisma.contract.findUnique({ where: { id } }) : null;
-    if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ProblemError.notFound('Contract');
-    return row;
+  find(id: string, principal: Principal): Promise<Contract> {
+    return findVisibleContract(this.prisma, id, principal);
   }
 }
 

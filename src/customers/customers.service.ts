@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { PrismaClient } from '../database/prisma-client';
 import type { Customer } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
+import { isUuid } from '../http/uuid';
 import type { CreateCustomerBody } from './customer.schema';
 
 /** The customer resource as the API shows it. */
@@ -70,8 +71,4 @@ export class CustomersService {
     await this.prisma.apiToken.create({ data: { id: randomUUID(), tokenHash: hashToken(token), customerId } });
     return { token, customerId };
   }
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
