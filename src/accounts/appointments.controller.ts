@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
 import type { CreateAppointmentBody } from './account.schema';
 import { CreateAppointmentSchema } from './account.schema';
 import { AppointmentsService } from './appointments.service';
+import { ApiZodBody } from '../http/openapi';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -20,7 +20,7 @@ export class AppointmentsController {
   }
 
   @Post()
-  @ApiBody({ schema: z.toJSONSchema(CreateAppointmentSchema, { io: 'input' }) as object })
+  @ApiZodBody(CreateAppointmentSchema)
   add(@Param('id') id: string, @Body(new ZodPipe(CreateAppointmentSchema)) body: CreateAppointmentBody, @CurrentPrincipal() principal: Principal) {
     return this.appointments.add(id, body, principal);
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
 import type { CreateUserBody } from './account.schema';
 import { CreateUserSchema } from './account.schema';
 import { UsersService } from './users.service';
+import { ApiZodBody } from '../http/openapi';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -20,7 +20,7 @@ export class UsersController {
   }
 
   @Post()
-  @ApiBody({ schema: z.toJSONSchema(CreateUserSchema, { io: 'input' }) as object })
+  @ApiZodBody(CreateUserSchema)
   add(@Param('id') id: string, @Body(new ZodPipe(CreateUserSchema)) body: CreateUserBody, @CurrentPrincipal() principal: Principal) {
     return this.users.add(id, body, principal);
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
 import type { CancelContractBody, ChangePlanBody, ChangeSeatsBody, ConvertTrialBody } from './contract.schema';
 import { CancelContractSchema, ChangePlanSchema, ChangeSeatsSchema, ConvertTrialSchema } from './contract.schema';
 import { ContractCommandsService } from './contract-commands.service';
-import { schemaOf } from './contracts.controller';
+import { ApiZodBody } from '../http/openapi';
 
 /** Commands on a contract: cancellation, plan change, trial conversion, pause, seats. Each answers 200 with the contract. */
 @ApiTags('contracts')
@@ -22,7 +22,7 @@ export class ContractCommandsController {
 
   @Post('cancellation')
   @HttpCode(200)
-  @ApiBody({ schema: schemaOf(CancelContractSchema) })
+  @ApiZodBody(CancelContractSchema)
   cancel(@Param('id') id: string, @Body(new ZodPipe(CancelContractSchema)) body: CancelContractBody, @CurrentPrincipal() principal: Principal) {
     return this.commands.cancel(id, body, principal);
   }
@@ -34,7 +34,7 @@ export class ContractCommandsController {
 
   @Post('plan-change')
   @HttpCode(200)
-  @ApiBody({ schema: schemaOf(ChangePlanSchema) })
+  @ApiZodBody(ChangePlanSchema)
   changePlan(@Param('id') id: string, @Body(new ZodPipe(ChangePlanSchema)) body: ChangePlanBody, @CurrentPrincipal() principal: Principal) {
     return this.commands.changePlan(id, body, principal);
   }
@@ -46,7 +46,7 @@ export class ContractCommandsController {
 
   @Post('conversion')
   @HttpCode(200)
-  @ApiBody({ schema: schemaOf(ConvertTrialSchema) })
+  @ApiZodBody(ConvertTrialSchema)
   convert(@Param('id') id: string, @Body(new ZodPipe(ConvertTrialSchema)) body: ConvertTrialBody, @CurrentPrincipal() principal: Principal) {
     return this.commands.convertTrial(id, body, principal);
   }
@@ -63,7 +63,7 @@ export class ContractCommandsController {
   }
 
   @Put('seats')
-  @ApiBody({ schema: schemaOf(ChangeSeatsSchema) })
+  @ApiZodBody(ChangeSeatsSchema)
   changeSeats(@Param('id') id: string, @Body(new ZodPipe(ChangeSeatsSchema)) body: ChangeSeatsBody, @CurrentPrincipal() principal: Principal) {
     return this.commands.changeSeats(id, body, principal);
   }

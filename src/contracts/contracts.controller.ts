@@ -1,15 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
 import type { CreateContractBody, ListContractsQuery } from './contract.schema';
 import { CreateContractSchema, ListContractsSchema } from './contract.schema';
 import { ContractsService } from './contracts.service';
+import { ApiZodBody } from '../http/openapi';
 
-/** JSON Schema of a zod body for the OpenAPI document. */
-export const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input' }) as object;
 
 @ApiTags('contracts')
 @ApiBearerAuth()
@@ -18,7 +16,7 @@ export class ContractsController {
   constructor(private readonly contracts: ContractsService) {}
 
   @Post()
-  @ApiBody({ schema: schemaOf(CreateContractSchema) })
+  @ApiZodBody(CreateContractSchema)
   create(@Body(new ZodPipe(CreateContractSchema)) body: CreateContractBody, @CurrentPrincipal() principal: Principal) {
     return this.contracts.create(body, principal);
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
 import type { CreateCustomerBody } from './customer.schema';
 import { CreateCustomerSchema } from './customer.schema';
 import { CustomersService, toCustomerResource } from './customers.service';
+import { ApiZodBody } from '../http/openapi';
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -16,7 +16,7 @@ export class CustomersController {
 
   @Post()
   @OperatorOnly()
-  @ApiBody({ schema: z.toJSONSchema(CreateCustomerSchema, { io: 'input' }) as object })
+  @ApiZodBody(CreateCustomerSchema)
   create(@Body(new ZodPipe(CreateCustomerSchema)) body: CreateCustomerBody) {
     return this.customers.create(body);
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { OperatorOnly } from '../auth/auth.guard';
 import { ZodPipe } from '../http/zod-body';
 import type { CreateSuppressionBody } from './suppression.schema';
 import { CreateSuppressionSchema } from './suppression.schema';
 import { SuppressionService } from './suppression.service';
+import { ApiZodBody } from '../http/openapi';
 
 @ApiTags('suppressions')
 @ApiBearerAuth()
@@ -17,7 +17,7 @@ export class SuppressionController {
   /** Suppresses an address: `201` when added, `200` with the same `emailHash` when it was already listed. */
   @Post()
   @OperatorOnly()
-  @ApiBody({ schema: z.toJSONSchema(CreateSuppressionSchema, { io: 'input' }) as object })
+  @ApiZodBody(CreateSuppressionSchema)
   @ApiCreatedResponse({ description: 'Added: `{ emailHash, createdAt }` (SHA-256 of the trimmed, lower-cased address).' })
   @ApiOkResponse({ description: 'Already on the list: the same `{ emailHash, createdAt }` as the first time.' })
   async create(@Body(new ZodPipe(CreateSuppressionSchema)) body: CreateSuppressionBody, @Res({ passthrough: true }) response: Response) {
