@@ -175,6 +175,9 @@ test('OpenAPI document, Swagger UI, health and plans', async () => {
   expect(doc.status).toBe(200);
   expect(doc.body.openapi).toMatch(/^3\./);
   expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/contracts', '/v1/contracts/{id}/cancellation', '/v1/sandbox/clock/advance']));
+  const createBody = doc.body.paths['/v1/contracts'].post.requestBody.content['application/json'].schema;
+  expect(createBody.properties.plan.enum).toEqual(['basis', 'plus']);
+  expect(doc.body.paths['/v1/contracts/{id}/plan-change'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('acceptTerms');
   expect((await fetch(`${p.url}/docs`)).status).toBe(200);
   expect((await api('GET', '/health/ready')).body).toMatchObject({ status: 'ok', checks: { database: 'up', temporal: 'up' } });
   const plans = await api('GET', '/v1/plans', { token: OPERATOR_TOKEN });
