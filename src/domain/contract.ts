@@ -115,6 +115,9 @@ function cancel(state: ContractState, event: Extract<ContractEvent, { type: 'can
     throw new DomainError('RECEIVED_TOO_LONG_AGO', `A notice may be recorded at most ${policy.maxBackdateDays} days after it arrived.`);
   }
   const { receivedOn, endsOn } = previewCancellation(state, event.receivedAt, policy);
+  if (compareLocalDates(receivedOn, state.startedOn) < 0) {
+    throw new DomainError('RECEIVED_BEFORE_START', `A notice cannot have arrived before the contract started (${state.startedOn}).`);
+  }
   const cancellation: Cancellation = {
     receivedAt: event.receivedAt.toISOString(),
     receivedOn,
@@ -224,7 +227,10 @@ function revokePlanChange(state: ContractState, today: LocalDate): Decision {
 
 function convertTrial(state: ContractState, event: Extract<ContractEvent, { type: 'convert-trial' }>, now: Date): Decision {
   assertNotEnded(state);
-  if (state.status !== 'trial' || !state.trialEndsOn) throw new DomainError('NOT_IN_TRIAL', 'Only a trial can be converted.');
+  // NOTE: also after the trial's last day while its timer has not fired yet (around 00:00).
+  if (state.status !== 'trial' || !state.trialEndsOn || compareLocalDates(localDateOf(now, state.timeZone), state.trialEndsOn) > 0) {
+    throw new DomainError('NOT_IN_TRIAL', 'Only a running trial can be converted.');
+  }
   if (state.conversion) throw new DomainError('ALREADY_CONVERTED', `The trial is already converted to ${state.conversion.plan}.`);
   // Paid from the day after the trial; the trial days stay free.
   const paidFrom = addDays(state.trialEndsOn, 1);
