@@ -23,6 +23,7 @@ import { createPrismaClient } from '../src/database/prisma-client';
 import { startSmtpSink } from '../src/mail/smtp-sink';
 import { startPlatform } from '../src/platform/platform';
 import { createTimeSkippingControl } from '../src/sandbox/time-skipping-control';
+import { ensureSearchAttributes } from '../src/temporal/search-attribute-registration';
 import { CONTRACT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { applyMigrations, findRepoRoot } from './migrate';
 import { resolveTemporalCli, resolveTemporalTestServer } from './temporal-binaries';
@@ -120,6 +121,9 @@ async function main(): Promise<void> {
         },
       });
       temporalUi = `http://127.0.0.1:${port + 1000}`;
+      // A dev database from an older version may lack newer attributes.
+      const added = await ensureSearchAttributes(env.connection, base.temporal.namespace);
+      if (added.length > 0) logger.log(`search attributes registered: ${added.join(', ')}`);
     }
     cleanups.push(() => env.teardown());
 

@@ -13,5 +13,5 @@ export const EndsOnKey = defineSearchAttributeKey('EndsOn', SearchAttributeType.
 export const PendingPlanChangeKey = defineSearchAttributeKey('PendingPlanChange', SearchAttributeType.KEYWORD);
 export const TrialEndsOnKey = defineSearchAttributeKey('TrialEndsOn', SearchAttributeType.KEYWORD);
 
-/** Every key, for registration on a server (`temporal operator search-attribute create`). */
+/** Every key, for registration on a server (src/temporal/search-attribute-registration.ts, docker-compose). */
 export const CONTRACT_SEARCH_ATTRIBUTES = [ContractStatusKey, PlanKey, CustomerIdKey, EndsOnKey, PendingPlanChangeKey, TrialEndsOnKey] as const;
