@@ -1,6 +1,6 @@
 import { localDateOf } from '../domain/calendar';
 import type { Cancellation, CancellationChannel } from '../domain/contract';
-import type { Communication, Contract } from '../generated/prisma/client';
+import type { Communication, Contract, ContractEvent } from '../generated/prisma/client';
 
 /** The pending (or executed) cancellation stored in a contract row, or null. */
 export function cancellationOf(row: Contract): Cancellation | null {
@@ -62,4 +62,9 @@ export function toCommunicationResource(row: Communication) {
     sentAt: row.sentAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/** An entry of the contract's fact log. */
+export function toContractEventResource(row: ContractEvent) {
+  return { id: row.id, type: row.type, occurredAt: row.occurredAt.toISOString(), effectiveOn: row.effectiveOn, data: row.data };
 }

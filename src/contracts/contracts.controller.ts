@@ -31,6 +31,11 @@ export class ContractsController {
     return this.contracts.get(id, principal);
   }
 
+  @Get(':id/events')
+  events(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.contracts.events(id, principal);
+  }
+
   @Get(':id/communications')
   communications(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.contracts.communications(id, principal);

@@ -15,7 +15,7 @@ import { isUuid } from '../http/uuid';
 import { contractWorkflowId } from '../temporal/contract-workflow-id';
 import type { contractWorkflow } from '../../workflows/contract.workflow';
 import { findVisibleContract } from './contract-access';
-import { toCommunicationResource, toContractResource } from './contract.mapper';
+import { toCommunicationResource, toContractEventResource, toContractResource } from './contract.mapper';
 import type { CreateContractBody, ListContractsQuery } from './contract.schema';
 
 @Injectable()
@@ -98,6 +98,13 @@ export class ContractsService {
     const row = await this.find(id, principal);
     const items = await this.prisma.communication.findMany({ where: { contractId: row.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     return { items: items.map(toCommunicationResource) };
+  }
+
+  /** What happened to the contract, in order: the fact log the workflow writes (plan changes, pauses, end, …). */
+  async events(id: string, principal: Principal) {
+    const row = await this.find(id, principal);
+    const items = await this.prisma.contractEvent.findMany({ where: { contractId: row.id }, orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }] });
+    return { items: items.map(toContractEventResource) };
   }
 
   /** A contract visible to `principal`; 404 for unknown or someone else's (never reveal which). */

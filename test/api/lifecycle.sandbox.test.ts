@@ -183,4 +183,7 @@ test('pause and resume through the API; a paused contract is read-only', async (
   expect(resumed.body).toMatchObject({ status: 'active', readOnly: false, pausedSince: null });
   await settle();
   expect(await templates(f)).toEqual(['contract-started', 'contract-paused', 'contract-resumed']);
+  const events = await api('GET', `/v1/contracts/${f.contractId}/events`, { token: OPERATOR_TOKEN });
+  expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['contract-started', 'paused', 'resumed']);
+  expect(events.body.items[1]).toMatchObject({ data: { pauseFeeCents: 500 } });
 });
