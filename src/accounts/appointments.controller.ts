@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
@@ -15,11 +15,13 @@ export class AppointmentsController {
   constructor(private readonly appointments: AppointmentsService) {}
 
   @Get()
+  @ApiOperation({ summary: "List the contract's appointments", description: 'Scheduled and cancelled appointments with `cancelledReason`.' })
   list(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.appointments.list(id, principal);
   }
 
   @Post()
+  @ApiOperation({ summary: 'Schedule an appointment', description: '`{ startsAt, participants }` → `201`. A conference (3+ participants) needs `plus` (422 `PLAN_FEATURE_MISSING`).' })
   @ApiZodBody(CreateAppointmentSchema)
   add(@Param('id') id: string, @Body(new ZodPipe(CreateAppointmentSchema)) body: CreateAppointmentBody, @CurrentPrincipal() principal: Principal) {
     return this.appointments.add(id, body, principal);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
@@ -16,11 +16,13 @@ export class ContractCommandsController {
   constructor(private readonly commands: ContractCommandsService) {}
 
   @Get('cancellation/preview')
+  @ApiOperation({ summary: 'Preview a cancellation', description: '`{ receivedOn, endsOn, receivedAt }` for a notice received now; changes nothing (step one of the two-step cancellation).' })
   preview(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.commands.previewCancellation(id, principal);
   }
 
   @Post('cancellation')
+  @ApiOperation({ summary: 'Cancel the contract', description: 'Needs `confirm: true` (§ 312k BGB); `deleteData: true` deletes personal data at the end. Operators may record a phone or letter notice (`receivedAt`, `channel`, `reason`). Drops a pending downgrade. 409 `ALREADY_CANCELLED`.' })
   @HttpCode(200)
   @ApiZodBody(CancelContractSchema)
   cancel(@Param('id') id: string, @Body(new ZodPipe(CancelContractSchema)) body: CancelContractBody, @CurrentPrincipal() principal: Principal) {
@@ -28,11 +30,13 @@ export class ContractCommandsController {
   }
 
   @Delete('cancellation')
+  @ApiOperation({ summary: 'Revoke the pending cancellation', description: 'Possible until the end of `endsOn`; a later cancellation counts from its own receipt. 409 `NOTHING_TO_REVOKE`, `NOTICE_PERIOD_OVER`.' })
   revokeCancellation(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.commands.revokeCancellation(id, principal);
   }
 
   @Post('plan-change')
+  @ApiOperation({ summary: 'Change the plan', description: 'Upgrade basis → plus applies now. Downgrade plus → basis needs `acceptTerms: true` and takes effect the day after the notice end (`pendingPlanChange`). 409 `PLAN_CHANGE_BLOCKED` during a trial or while a cancellation is pending.' })
   @HttpCode(200)
   @ApiZodBody(ChangePlanSchema)
   changePlan(@Param('id') id: string, @Body(new ZodPipe(ChangePlanSchema)) body: ChangePlanBody, @CurrentPrincipal() principal: Principal) {
@@ -40,11 +44,13 @@ export class ContractCommandsController {
   }
 
   @Delete('plan-change')
+  @ApiOperation({ summary: 'Revoke the pending downgrade', description: 'Possible until it takes effect. 409 `NOTHING_TO_REVOKE`.' })
   revokePlanChange(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.commands.revokePlanChange(id, principal);
   }
 
   @Post('conversion')
+  @ApiOperation({ summary: 'Convert the trial to a paid contract', description: "`{ plan, paymentMethod }` during the trial; the contract is paid from the day after the trial's last day. 409 `NOT_IN_TRIAL`, `ALREADY_CONVERTED`." })
   @HttpCode(200)
   @ApiZodBody(ConvertTrialSchema)
   convert(@Param('id') id: string, @Body(new ZodPipe(ConvertTrialSchema)) body: ConvertTrialBody, @CurrentPrincipal() principal: Principal) {
@@ -52,17 +58,20 @@ export class ContractCommandsController {
   }
 
   @Post('pause')
+  @ApiOperation({ summary: 'Pause the contract', description: 'Active contracts only. Base fees stop, the pause fee applies, features are read-only. 409 `NOT_ACTIVE`, `ALREADY_PAUSED`.' })
   @HttpCode(200)
   pause(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.commands.pause(id, principal);
   }
 
   @Delete('pause')
+  @ApiOperation({ summary: 'Resume the paused contract', description: '409 `NOT_PAUSED`.' })
   resume(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.commands.resume(id, principal);
   }
 
   @Put('seats')
+  @ApiOperation({ summary: 'Change the number of seats', description: "`{ seats }`; within the plan's limit (422 `SEAT_LIMIT_REACHED`) and not below the number of users (422 `SEATS_BELOW_USERS`)." })
   @ApiZodBody(ChangeSeatsSchema)
   changeSeats(@Param('id') id: string, @Body(new ZodPipe(ChangeSeatsSchema)) body: ChangeSeatsBody, @CurrentPrincipal() principal: Principal) {
     return this.commands.changeSeats(id, body, principal);

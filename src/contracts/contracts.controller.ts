@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
@@ -16,27 +16,32 @@ export class ContractsController {
   constructor(private readonly contracts: ContractsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a contract', description: "Starts the contract's workflow. `trial: true` starts a 30-day `plus` trial; `customerId` is for operators (customers create for themselves). `201` contract." })
   @ApiZodBody(CreateContractSchema)
   create(@Body(new ZodPipe(CreateContractSchema)) body: CreateContractBody, @CurrentPrincipal() principal: Principal) {
     return this.contracts.create(body, principal);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List contracts', description: 'Customers see their own, operators all. Filters `status`, `customerId`; pages with `cursor` (`nextCursor`).' })
   list(@Query(new ZodPipe(ListContractsSchema)) query: ListContractsQuery, @CurrentPrincipal() principal: Principal) {
     return this.contracts.list(query, principal);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a contract', description: "404 for unknown or someone else's contract." })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.contracts.get(id, principal);
   }
 
   @Get(':id/events')
+  @ApiOperation({ summary: "List the contract's events", description: 'The fact log the workflow writes (`contract-started`, `cancelled`, `plan-upgraded`, `paused`, `ended`, `personal-data-deleted`, …), oldest first.' })
   events(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.contracts.events(id, principal);
   }
 
   @Get(':id/communications')
+  @ApiOperation({ summary: "List the contract's communications", description: 'Every e-mail and letter for the contract with its template and delivery status, oldest first.' })
   communications(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.contracts.communications(id, principal);
   }

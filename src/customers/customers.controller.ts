@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
@@ -15,6 +15,7 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a customer', description: 'Operators. Required: `type`, `name`, `email`, `address`; `locale` defaults to `de`, `invoiceDelivery` to `email`.' })
   @OperatorOnly()
   @ApiZodBody(CreateCustomerSchema)
   create(@Body(new ZodPipe(CreateCustomerSchema)) body: CreateCustomerBody) {
@@ -22,11 +23,13 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a customer', description: "Customers see only themselves. 404 for unknown, someone else's or once the personal data is deleted." })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return toCustomerResource(await this.customers.get(id, principal));
   }
 
   @Post(':id/tokens')
+  @ApiOperation({ summary: 'Issue a customer portal token', description: 'Operators. `201 { token }`; the token is shown once, only its hash is stored.' })
   @OperatorOnly()
   @HttpCode(201)
   issueToken(@Param('id') id: string) {

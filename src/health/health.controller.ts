@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import { PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
 import { Public } from '../auth/auth.guard';
@@ -16,12 +16,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness', description: 'The process answers; checks nothing else.' })
   live() {
     return { status: 'ok' };
   }
 
   /** Ready when the database and Temporal answer. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: database and Temporal', description: '200 when PostgreSQL and Temporal answer, else 503 with `checks`.' })
   async ready() {
     const [database, temporal] = await Promise.all([
       this.prisma.$queryRaw`SELECT 1`.then(() => 'up', (e: Error) => `down: ${e.message}`),

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DEFAULT_PAUSE_FEE, DEFAULT_PLAN_CATALOGUE, VAT_RATES } from '../domain/plans';
 
 const money = (amount: number) => ({ amount, currency: 'EUR' as const });
@@ -10,6 +10,7 @@ const money = (amount: number) => ({ amount, currency: 'EUR' as const });
 export class PlansController {
   /** The plan catalogue with net prices; VAT is added per customer country. */
   @Get()
+  @ApiOperation({ summary: 'List the plan catalogue', description: 'Net prices in cents per plan, the pause fee and the VAT rates per country; VAT is added per customer country.' })
   list() {
     return {
       items: DEFAULT_PLAN_CATALOGUE.map((plan) => ({

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 import type { SandboxControl } from '../app/clock';
@@ -21,12 +21,14 @@ export class SandboxController {
   constructor(@Inject(SANDBOX_CONTROL) private readonly sandbox: SandboxControl) {}
 
   @Get()
+  @ApiOperation({ summary: 'Read the sandbox clock', description: "Sandbox mode only (404 otherwise). `{ now }`: the time-skipping server's current time." })
   async now() {
     return { now: (await this.sandbox.now()).toISOString() };
   }
 
   /** Skips time; returns once every timer due by then has fired and workflows have settled. */
   @Post('advance')
+  @ApiOperation({ summary: 'Advance the sandbox clock', description: 'Body `{ to: instant }` or `{ by: ISO 8601 duration }`. Answers `{ now }` once every timer due by then has fired and the workflows have settled. The clock never moves backwards (422 `CLOCK_BACKWARDS`).' })
   @HttpCode(200)
   async advance(@Body(new ZodPipe(AdvanceSchema)) body: AdvanceBody) {
     const now = await this.sandbox.now();

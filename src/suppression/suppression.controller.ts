@@ -1,5 +1,5 @@
 import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OperatorOnly } from '../auth/auth.guard';
 import { ZodPipe } from '../http/zod-body';
@@ -16,6 +16,7 @@ export class SuppressionController {
 
   /** Suppresses an address: `201` when added, `200` with the same `emailHash` when it was already listed. */
   @Post()
+  @ApiOperation({ summary: 'Suppress an e-mail address', description: 'Operators. Only the SHA-256 of the trimmed, lower-cased address is stored; the list is never deleted.' })
   @OperatorOnly()
   @ApiZodBody(CreateSuppressionSchema)
   @ApiCreatedResponse({ description: 'Added: `{ emailHash, createdAt }` (SHA-256 of the trimmed, lower-cased address).' })

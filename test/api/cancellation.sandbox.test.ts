@@ -183,3 +183,18 @@ test('OpenAPI document, Swagger UI, health and plans', async () => {
   const plans = await api('GET', '/v1/plans', { token: OPERATOR_TOKEN });
   expect(plans.body.items.find((plan: { id: string }) => plan.id === 'plus').monthlyFeePerSeat).toEqual({ amount: 1900, currency: 'EUR' });
 });
+
+test('every operation in the OpenAPI document has a summary and a tag', async () => {
+  const doc = await api('GET', '/v1/openapi.json');
+  expect(doc.status).toBe(200);
+  const verbs = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+  const operations = Object.entries(doc.body.paths as Record<string, Record<string, { summary?: string; tags?: string[] }>>).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([verb]) => verbs.includes(verb))
+      .map(([verb, operation]) => ({ operation: `${verb.toUpperCase()} ${path}`, summary: operation.summary?.trim() ?? '', tags: operation.tags ?? [] })),
+  );
+  // The sandbox document holds every route (the sandbox clock only exists there).
+  expect(operations.map((o) => o.operation)).toEqual(expect.arrayContaining(['GET /v1/plans', 'POST /v1/sandbox/clock/advance', 'GET /health/ready']));
+  expect(operations.filter((o) => o.summary === '').map((o) => o.operation)).toEqual([]);
+  expect(operations.filter((o) => o.tags.length === 0).map((o) => o.operation)).toEqual([]);
+});
