@@ -7,8 +7,8 @@ import type { Principal } from '../auth/principal';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import type { ContractState, NewContract } from '../domain/contract';
+import { checkSeats } from '../domain/account-rules';
 import { startContract, timeZoneForCountry } from '../domain/contract';
-import { DEFAULT_PLAN_CATALOGUE } from '../domain/plans';
 import type { Contract } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
 import { isUuid } from '../http/uuid';
@@ -38,10 +38,8 @@ export class ContractsService {
     if (principal.role === 'customer' && body.customerId && body.customerId !== customerId) throw ProblemError.notFound('Customer');
     const customer = await this.prisma.customer.findUnique({ where: { id: customerId } });
     if (!customer || customer.personalDataDeletedAt) throw ProblemError.notFound('Customer');
-    const plan = DEFAULT_PLAN_CATALOGUE.find((p) => p.id === (body.trial ? 'plus' : body.plan));
-    if (plan?.maxSeats !== null && plan !== undefined && body.seats > plan.maxSeats) {
-      throw new ProblemError(HttpStatus.UNPROCESSABLE_ENTITY, 'SEATS_EXCEED_PLAN', 'Too many seats', `Plan ${plan.id} allows ${plan.maxSeats} seat(s).`);
-    }
+    const tooManySeats = checkSeats(body.trial ? 'plus' : body.plan, body.seats);
+    if (tooManySeats) throw new ProblemError(HttpStatus.UNPROCESSABLE_ENTITY, tooManySeats.code, 'Too many seats', tooManySeats.message);
     const id = randomUUID();
     const contract: NewContract = {
       id,

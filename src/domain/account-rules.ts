@@ -7,7 +7,7 @@
  */
 import type { DomainErrorCode } from './errors';
 import type { Plan, PlanId } from './plans';
-import { DEFAULT_PLAN_CATALOGUE } from './plans';
+import { DEFAULT_PLAN_CATALOGUE, planOf } from './plans';
 
 /**
  * Contract status as the account rules see it. Same values as `ContractStatus` in contract.ts,
@@ -54,13 +54,6 @@ export function effectivePlanId(plan: PlanId, status: AccountContractStatus, tri
   return status === 'trial' ? trialPlan : plan;
 }
 
-/** The catalogue entry of `plan`. Throws on a plan missing from the catalogue (a configuration error). */
-export function planOf(plan: PlanId, catalogue: readonly Plan[] = DEFAULT_PLAN_CATALOGUE): Plan {
-  const found = catalogue.find((p) => p.id === plan);
-  if (!found) throw new Error(`Plan ${plan} is not in the plan catalogue.`);
-  return found;
-}
-
 /** Features available to a contract on `plan` in `status`. */
 export function planFeatures(plan: PlanId, status: AccountContractStatus, catalogue: readonly Plan[] = DEFAULT_PLAN_CATALOGUE): readonly string[] {
   return planOf(effectivePlanId(plan, status), catalogue).features;
@@ -70,6 +63,13 @@ export function planFeatures(plan: PlanId, status: AccountContractStatus, catalo
 export function seatLimit(input: { plan: PlanId; seats: number; status: AccountContractStatus }, catalogue: readonly Plan[] = DEFAULT_PLAN_CATALOGUE): number {
   const { maxSeats } = planOf(effectivePlanId(input.plan, input.status), catalogue);
   return maxSeats === null ? input.seats : Math.min(input.seats, maxSeats);
+}
+
+/** Whether a contract on `plan` may have `seats` seats (422 SEATS_EXCEED_PLAN above the plan's `maxSeats`; basis: 1). */
+export function checkSeats(plan: PlanId, seats: number, catalogue: readonly Plan[] = DEFAULT_PLAN_CATALOGUE): RuleViolation | null {
+  const { maxSeats } = planOf(plan, catalogue);
+  if (maxSeats !== null && seats > maxSeats) return { code: 'SEATS_EXCEED_PLAN', message: `Plan ${plan} allows ${maxSeats} seat(s).` };
+  return null;
 }
 
 /**

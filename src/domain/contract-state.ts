@@ -6,6 +6,7 @@ import type { LocalDate } from './calendar';
 import type { CustomerType, NoticePolicies } from './notice-period';
 import { DEFAULT_NOTICE_POLICIES } from './notice-period';
 import type { PlanId } from './plans';
+import { DEFAULT_PAUSE_FEE } from './plans';
 
 export type ContractStatus = 'trial' | 'active' | 'paused' | 'suspended' | 'ended';
 export type BillingMode = 'postpaid' | 'prepaid';
@@ -170,7 +171,7 @@ export const DEFAULT_CONTRACT_POLICY: ContractPolicy = {
   trialReminderDays: 7,
   deleteAfterDays: 120,
   deletionNoticeDays: 14,
-  pauseFeeCents: 500,
+  pauseFeeCents: DEFAULT_PAUSE_FEE,
   maxHistoryEvents: 10_000,
 };
 

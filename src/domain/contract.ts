@@ -18,7 +18,7 @@ import { DEFAULT_CONTRACT_POLICY } from './contract-state';
 import { endContract, reachDeadlines } from './contract-deadlines';
 import { DomainError } from './errors';
 import { cancellationDeadline, noticeEndsOn } from './notice-period';
-import { DEFAULT_PLAN_CATALOGUE } from './plans';
+import { planOf } from './plans';
 import { bump, notify, record } from './contract-commands';
 import { prorationOfMonth } from './proration';
 
@@ -297,10 +297,4 @@ function changeSeats(state: ContractState, event: Extract<ContractEvent, { type:
 
 function assertNotEnded(state: ContractState): void {
   if (state.status === 'ended') throw new DomainError('CONTRACT_ENDED', `The contract ended on ${state.endedOn ?? '?'}.`);
-}
-
-function planOf(id: string) {
-  const plan = DEFAULT_PLAN_CATALOGUE.find((p) => p.id === id);
-  if (!plan) throw new RangeError(`Unknown plan ${id}`);
-  return plan;
 }

@@ -44,3 +44,10 @@ export const VAT_RATES: Readonly<Record<'DE' | 'AT', number>> = { DE: 19, AT: 20
 export function isPlanId(value: string): value is PlanId {
   return (PLAN_IDS as readonly string[]).includes(value);
 }
+
+/** The catalogue entry of `plan`. Throws on a plan missing from the catalogue (a configuration error). */
+export function planOf(plan: PlanId, catalogue: readonly Plan[] = DEFAULT_PLAN_CATALOGUE): Plan {
+  const found = catalogue.find((p) => p.id === plan);
+  if (!found) throw new Error(`Plan ${plan} is not in the plan catalogue.`);
+  return found;
+}

@@ -1,6 +1,7 @@
 import {
   checkAddAppointment,
   checkAddUser,
+  checkSeats,
   checkWritable,
   effectivePlanId,
   isConference,
@@ -57,11 +58,22 @@ describe('plan features from the catalogue', () => {
     expect(seatLimit({ plan, seats, status })).toBe(limit);
   });
 
+  it.each([
+    ['basis', 1, null],
+    ['basis', 2, 'SEATS_EXCEED_PLAN'],
+    ['plus', 1, null],
+    ['plus', 10_000, null], // plus: unlimited
+  ] as const)('checkSeats(%s, %i) → %s (a new contract; 422)', (plan, seats, code) => {
+    expect(checkSeats(plan, seats)?.code ?? null).toBe(code);
+    expect(CONFLICT_CODES.has('SEATS_EXCEED_PLAN')).toBe(false);
+  });
+
   it('reads the catalogue it is given (configuration, not literals)', () => {
     const catalogue: Plan[] = DEFAULT_PLAN_CATALOGUE.map((p) => (p.id === 'basis' ? { ...p, maxSeats: 2, features: [...p.features, 'conferences'] } : p));
     expect(seatLimit({ plan: 'basis', seats: 5, status: 'active' }, catalogue)).toBe(2);
     expect(checkAddAppointment({ plan: 'basis', status: 'active', participants: 3 }, catalogue)).toBeNull();
     expect(checkAddUser({ plan: 'basis', seats: 5, status: 'active', userCount: 1 }, catalogue)).toBeNull();
+    expect(checkSeats('basis', 2, catalogue)).toBeNull();
   });
 });
 
