@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../src/database/prisma-client';
 import type { ContractFact, ContractNotice, ContractState } from '../src/domain/contract';
-import type { Locale, MailMessage } from '../src/mail/mail-templates';
+import type { ContractNoticeOf, Locale, MailMessage, MailTemplateName } from '../src/mail/mail-templates';
 import type { MailActivities } from './mail.activity';
 
 /** Input of {@link ContractActivities.notifyCustomer}. */
@@ -109,8 +109,7 @@ export function createContractActivities(deps: { prisma: PrismaClient; mail: Mai
 }
 
 /** Adds what only the database knows (the customer's name) to a domain notice. */
-export function toMailMessage(notice: ContractNotice, customerName: string, contractId: string): MailMessage {
-  // Every notice template has a mail template whose context is the notice's plus these two
-  // fields; src/mail/mail-templates.ts is checked against ContractNotice by a test.
-  return { template: notice.template, context: { ...notice.context, customerName, contractId } } as MailMessage;
+export function toMailMessage<K extends MailTemplateName>(notice: ContractNoticeOf<K>, customerName: string, contractId: string): MailMessage<K> {
+  // MailMessage is derived from ContractNotice: every notice is a mail with these two fields more.
+  return { template: notice.template, context: { ...notice.context, customerName, contractId } };
 }

@@ -90,25 +90,86 @@ export type ContractEvent =
   /** A timer fired: the workflow asks whether a deadline is due (end, trial, switch, deletion). */
   | { readonly type: 'deadline-reached' };
 
-/** A customer notice; the mail activity adds the recipient and the customer's name. */
+/**
+ * A customer notice; the mail activity adds the recipient and the customer's name. Each template
+ * is a mail (`MailMessage` in src/mail/mail-templates.ts is derived from this union). Dates are
+ * local dates of the contract's zone; plans are plan ids; money is integer cents.
+ */
 export type ContractNotice =
   | { readonly template: 'contract-started'; readonly context: { plan: PlanId; startedOn: LocalDate; trialEndsOn: LocalDate | null } }
   | {
       readonly template: 'cancellation-confirmed';
-      readonly context: { receivedOn: LocalDate; endsOn: LocalDate; deleteData: boolean; droppedPlanChange: boolean };
+      readonly context: {
+        receivedOn: LocalDate;
+        /** Last day the contract is in force. */
+        endsOn: LocalDate;
+        /** The customer chose "cancel and delete data". */
+        deleteData: boolean;
+        /** A pending downgrade was dropped by this cancellation. */
+        droppedPlanChange: boolean;
+      };
     }
   | { readonly template: 'cancellation-revoked'; readonly context: { plan: PlanId } }
-  | { readonly template: 'contract-ended'; readonly context: { endedOn: LocalDate; deleteData: boolean } }
-  | { readonly template: 'trial-reminder'; readonly context: { trialEndsOn: LocalDate; paidFrom: LocalDate } }
+  | { readonly template: 'contract-ended'; readonly context: { /** Last day the contract was in force. */ endedOn: LocalDate; deleteData: boolean } }
+  | {
+      /** Sent 7 days before `paidFrom`, while the trial is not converted. */
+      readonly template: 'trial-reminder';
+      readonly context: {
+        /** Last day of the free trial. */
+        trialEndsOn: LocalDate;
+        /** First day the contract would run as a regular contract (the day after `trialEndsOn`). */
+        paidFrom: LocalDate;
+      };
+    }
+  /** The customer chose a plan and a payment method during the trial. */
   | { readonly template: 'trial-converted'; readonly context: { plan: PlanId; paidFrom: LocalDate } }
-  | { readonly template: 'plan-upgraded'; readonly context: { fromPlan: PlanId; toPlan: PlanId; effectiveOn: LocalDate; seats: number } }
-  | { readonly template: 'plan-change-scheduled'; readonly context: { fromPlan: PlanId; toPlan: PlanId; effectiveOn: LocalDate } }
+  | {
+      /** Upgrade (basis → plus), effective immediately. */
+      readonly template: 'plan-upgraded';
+      readonly context: {
+        fromPlan: PlanId;
+        toPlan: PlanId;
+        /** Today: the first day on `toPlan`. */
+        effectiveOn: LocalDate;
+        /** Seats after the upgrade, an integer ≥ 1. */
+        seats: number;
+      };
+    }
+  | {
+      /** A downgrade (plus → basis) is confirmed and waits for `effectiveOn`. */
+      readonly template: 'plan-change-scheduled';
+      readonly context: {
+        fromPlan: PlanId;
+        toPlan: PlanId;
+        /** First day on `toPlan`; the change can be revoked until the end of the day before. */
+        effectiveOn: LocalDate;
+      };
+    }
+  /** The pending plan change was revoked; the contract stays on `plan`. */
   | { readonly template: 'plan-change-revoked'; readonly context: { plan: PlanId } }
-  | { readonly template: 'plan-downgraded'; readonly context: { plan: PlanId; effectiveOn: LocalDate } }
-  | { readonly template: 'contract-paused'; readonly context: { pausedSince: LocalDate; pauseFeeCents: number } }
-  | { readonly template: 'contract-resumed'; readonly context: { resumedOn: LocalDate; plan: PlanId } }
-  | { readonly template: 'seats-changed'; readonly context: { seats: number; effectiveOn: LocalDate } }
-  | { readonly template: 'data-deletion-notice'; readonly context: { endedOn: LocalDate; deletionOn: LocalDate } };
+  /** The scheduled downgrade took effect: extra users removed, conferences cancelled, 1 seat. */
+  | { readonly template: 'plan-downgraded'; readonly context: { plan: PlanId; /** First day on `plan`. */ effectiveOn: LocalDate } }
+  | {
+      readonly template: 'contract-paused';
+      readonly context: {
+        /** First day of the pause. */
+        pausedSince: LocalDate;
+        /** Net pause fee per month, integer cents. */
+        pauseFeeCents: number;
+      };
+    }
+  | { readonly template: 'contract-resumed'; readonly context: { /** First day with full access again. */ resumedOn: LocalDate; plan: PlanId } }
+  | { readonly template: 'seats-changed'; readonly context: { /** New number of seats, an integer ≥ 1. */ seats: number; effectiveOn: LocalDate } }
+  | {
+      /** After the end of a contract without "delete data": announces the deletion of personal data. */
+      readonly template: 'data-deletion-notice';
+      readonly context: {
+        /** Last day the contract was in force. */
+        endedOn: LocalDate;
+        /** Day the personal and account data is deleted. */
+        deletionOn: LocalDate;
+      };
+    };
 
 /** A fact billing and operators read later (plan changes with proration, pauses, seats). */
 export interface ContractFact {

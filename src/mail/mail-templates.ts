@@ -2,10 +2,12 @@
  * The mail template registry: every message the platform can send, its typed context, and the
  * view-model step that turns the context into what the Handlebars template sees.
  *
- * To add a message: add a member to {@link MailMessage}, add its builder to `MAIL_VIEW_MODELS`
- * (the compiler insists), and add `src/templates/mail/<template>.de.hbs` and `.en.hbs`
- * (the render test renders every template × locale). See docs/mail.md.
+ * To add a message: add a notice to `ContractNotice` (src/domain/contract-state.ts; `MailMessage`
+ * is derived from it), add its builder to `MAIL_VIEW_MODELS` (the compiler insists), and add
+ * `src/templates/mail/<template>.de.hbs` and `.en.hbs` (the render test renders every template ×
+ * locale). See docs/mail.md.
  */
+import type { ContractNotice } from '../domain/contract-state';
 import { isPlanId, type PlanId } from '../domain/plans';
 import { formatMailDate, InvalidMailContextError } from './format-mail-date';
 import { formatMailMoney } from './format-mail-money';
@@ -16,141 +18,36 @@ export type Locale = 'de' | 'en';
 /** All supported locales, for start-up checks and tests. */
 export const MAIL_LOCALES: readonly Locale[] = ['de', 'en'];
 
+/** What the mail activity adds to every notice: the customer's name and the contract id. */
+export interface MailAddressee {
+  customerName: string;
+  contractId: string;
+}
+
+/** Name of a mail template, e.g. `cancellation-confirmed`: one per contract notice. */
+export type MailTemplateName = ContractNotice['template'];
+
+/** The context each contract notice carries, by template. */
+type NoticeContexts = { [N in ContractNotice as N['template']]: N['context'] };
+
+/** The context type of one template: its notice's context and the addressee. */
+export type MailContext<K extends MailTemplateName> = NoticeContexts[K] & MailAddressee;
+
 /**
- * One mail message: the template name tied to the context that template needs.
- * Dates are local calendar dates of the contract's zone (`YYYY-MM-DD`); the renderer formats them.
- * Money is integer cents (EUR), also formatted by the renderer.
- *
- * Plans: the four original messages (`contract-started`, `cancellation-confirmed`,
- * `cancellation-revoked`, `contract-ended`) take `plan` as the display name and print it as is.
- * Every later message takes plan **ids** (`basis` | `plus`, see `src/domain/plans.ts`) in `plan`,
- * `fromPlan` and `toPlan` and shows the display name ("Basis", "Plus"); an unknown id throws
- * `InvalidMailContextError`.
+ * A contract notice of one of the templates `K`. The same union as `ContractNotice`, written as a
+ * mapped type so that TypeScript ties `template` to `context` in generic code (no casts).
  */
-export type MailMessage =
-  | {
-      template: 'contract-started';
-      context: { customerName: string; contractId: string; plan: string; startedOn: string; trialEndsOn: string | null };
-    }
-  | {
-      template: 'cancellation-confirmed';
-      context: {
-        customerName: string;
-        contractId: string;
-        receivedOn: string;
-        /** Last day the contract is in force. */
-        endsOn: string;
-        /** The customer chose "cancel and delete data". */
-        deleteData: boolean;
-        /** A pending downgrade was dropped by this cancellation. */
-        droppedPlanChange: boolean;
-      };
-    }
-  | { template: 'cancellation-revoked'; context: { customerName: string; contractId: string; plan: string } }
-  | {
-      template: 'contract-ended';
-      context: {
-        customerName: string;
-        contractId: string;
-        /** Last day the contract was in force. */
-        endedOn: string;
-        deleteData: boolean;
-      };
-    }
-  | {
-      /** Sent 7 days before `paidFrom`, while the trial is not converted. */
-      template: 'trial-reminder';
-      context: {
-        customerName: string;
-        contractId: string;
-        /** Last day of the free trial. */
-        trialEndsOn: string;
-        /** First day the contract would run as a regular contract (the day after `trialEndsOn`). */
-        paidFrom: string;
-      };
-    }
-  | {
-      /** The customer chose a plan and a payment method during the trial. */
-      template: 'trial-converted';
-      context: { customerName: string; contractId: string; /** Plan id. */ plan: string; paidFrom: string };
-    }
-  | {
-      /** Upgrade (basis → plus), effective immediately. */
-      template: 'plan-upgraded';
-      context: {
-        customerName: string;
-        contractId: string;
-        /** Plan id. */
-        fromPlan: string;
-        /** Plan id. */
-        toPlan: string;
-        /** Today: the first day on `toPlan`. */
-        effectiveOn: string;
-        /** Seats after the upgrade, an integer ≥ 1. */
-        seats: number;
-      };
-    }
-  | {
-      /** A downgrade (plus → basis) is confirmed and waits for `effectiveOn`. */
-      template: 'plan-change-scheduled';
-      context: {
-        customerName: string;
-        contractId: string;
-        /** Plan id. */
-        fromPlan: string;
-        /** Plan id. */
-        toPlan: string;
-        /** First day on `toPlan`; the change can be revoked until the end of the day before. */
-        effectiveOn: string;
-      };
-    }
-  | {
-      /** The pending plan change was revoked; the contract stays on `plan`. */
-      template: 'plan-change-revoked';
-      context: { customerName: string; contractId: string; /** Plan id. */ plan: string };
-    }
-  | {
-      /** The scheduled downgrade took effect: extra users removed, conferences cancelled, 1 seat. */
-      template: 'plan-downgraded';
-      context: { customerName: string; contractId: string; /** Plan id. */ plan: string; /** First day on `plan`. */ effectiveOn: string };
-    }
-  | {
-      template: 'contract-paused';
-      context: {
-        customerName: string;
-        contractId: string;
-        /** First day of the pause. */
-        pausedSince: string;
-        /** Net pause fee per month, integer cents. */
-        pauseFeeCents: number;
-      };
-    }
-  | {
-      template: 'contract-resumed';
-      context: { customerName: string; contractId: string; /** First day with full access again. */ resumedOn: string; /** Plan id. */ plan: string };
-    }
-  | {
-      template: 'seats-changed';
-      context: { customerName: string; contractId: string; /** New number of seats, an integer ≥ 1. */ seats: number; effectiveOn: string };
-    }
-  | {
-      /** After the end of a contract without "delete data": announces the deletion of personal data. */
-      template: 'data-deletion-notice';
-      context: {
-        customerName: string;
-        contractId: string;
-        /** Last day the contract was in force. */
-        endedOn: string;
-        /** Day the personal and account data is deleted. */
-        deletionOn: string;
-      };
-    };
+export type ContractNoticeOf<K extends MailTemplateName = MailTemplateName> = { [T in K]: { template: T; context: NoticeContexts[T] } }[K];
 
-/** Name of a mail template, e.g. `cancellation-confirmed`. */
-export type MailTemplateName = MailMessage['template'];
-
-/** The context type of one template. */
-export type MailContext<K extends MailTemplateName> = Extract<MailMessage, { template: K }>['context'];
+/**
+ * One mail message: a contract notice (`ContractNotice` in src/domain/contract-state.ts, where
+ * its fields are documented) with the {@link MailAddressee} added. Dates are local calendar dates
+ * of the contract's zone (`YYYY-MM-DD`) and money is integer cents (EUR); the renderer formats
+ * both. `plan`, `fromPlan` and `toPlan` are plan ids (`basis` | `plus`, see
+ * `src/domain/plans.ts`); the view model shows the display name ("Basis", "Plus") and throws
+ * `InvalidMailContextError` for an unknown id.
+ */
+export type MailMessage<K extends MailTemplateName = MailTemplateName> = { [T in K]: { template: T; context: MailContext<T> } }[K];
 
 /**
  * What a template sees: flat, already formatted values. Only strings, booleans (for `{{#if}}`)
@@ -255,9 +152,7 @@ export const MAIL_TEMPLATE_NAMES = Object.keys(MAIL_VIEW_MODELS) as readonly Mai
  * names, passes the rest through. Throws `InvalidMailContextError` for a value that cannot be
  * formatted (its subclass `InvalidMailDateError` for a date that is not a real `YYYY-MM-DD` date).
  */
-export function buildMailViewModel(message: MailMessage, locale: Locale): MailViewModel {
-  // TypeScript cannot correlate message.template with message.context across the union;
-  // the mapped type above guarantees the builder matches the template.
-  const build = MAIL_VIEW_MODELS[message.template] as (context: MailMessage['context'], locale: Locale) => MailViewModel;
+export function buildMailViewModel<K extends MailTemplateName>(message: MailMessage<K>, locale: Locale): MailViewModel {
+  const build: MailViewModelBuilders[K] = MAIL_VIEW_MODELS[message.template];
   return build(message.context, locale);
 }

@@ -1,5 +1,6 @@
 // Trial, plan change, pause, seats and deletion mails. The generic checks (every template × locale
 // renders, names the customer and contract) are in render-mail.test.ts; here: their content.
+import type { PlanId } from '../../src/domain/plans';
 import { InvalidMailContextError, InvalidMailDateError } from '../../src/mail/format-mail-date';
 import { MAIL_LOCALES, type MailContext, type MailMessage, type MailTemplateName } from '../../src/mail/mail-templates';
 import { renderMail } from '../../src/mail/render-mail';
@@ -45,7 +46,9 @@ describe('plan names', () => {
     expect(mail.text).toMatch(/\b(Basis|Plus)\b/);
   });
 
-  it.each(['premium', 'Plus', ''])('rejects the unknown plan id %p', (plan) => {
+  // The types forbid these; a message from a stored or hand-made input may still carry one.
+  it.each(['premium', 'Plus', ''])('rejects the unknown plan id %p', (id) => {
+    const plan = id as PlanId;
     expect(() => renderMail(sample('trial-converted', { plan }), 'de')).toThrow(InvalidMailContextError);
     expect(() => renderMail(sample('plan-upgraded', { toPlan: plan }), 'en')).toThrow(/Unknown plan id/);
   });
