@@ -4,7 +4,7 @@
  * is idempotent: a retry finds the work done and changes nothing.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { lockContract, lockCustomer } from '../src/accounts/row-locks';
+import { lockContract, lockCustomer } from '../src/database/row-locks';
 import type { PrismaClient } from '../src/database/prisma-client';
 import { type AppointmentStatus, CONFERENCE_MIN_PARTICIPANTS, DOWNGRADE_CANCELLED_REASON, MAIN_USER_ROLE } from '../src/domain/account-rules';
 

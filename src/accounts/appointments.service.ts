@@ -8,9 +8,8 @@ import { DomainError } from '../domain/errors';
 import { ProblemError } from '../http/problem';
 import { toAppointmentResource } from './account.mapper';
 import type { CreateAppointmentBody } from './account.schema';
-import { findVisibleContract } from '../contracts/contract-access';
-import { accountStateOf } from './contract-access';
-import { lockContract } from './row-locks';
+import { accountStateOf, findVisibleContract } from '../contracts/contract-access';
+import { lockContract } from '../database/row-locks';
 
 /** Appointments (video calls and conferences) of a contract. */
 @Injectable()

@@ -8,9 +8,9 @@ import { DomainError } from '../domain/errors';
 import { ProblemError } from '../http/problem';
 import { toUserResource } from './account.mapper';
 import type { CreateUserBody } from './account.schema';
-import { findVisibleContract } from '../contracts/contract-access';
-import { accountStateOf, isUniqueViolation } from './contract-access';
-import { lockContract } from './row-locks';
+import { accountStateOf, findVisibleContract } from '../contracts/contract-access';
+import { lockContract } from '../database/row-locks';
+import { isUniqueViolation } from '../database/unique-violation';
 
 /** Account users of a contract (the main user is created with the contract). */
 @Injectable()
