@@ -15,7 +15,7 @@ import { formatMailMoney } from './format-mail-money';
 /** Languages a customer can receive mail in (customer setting, `de` by default). */
 export type Locale = 'de' | 'en';
 
-/** All supported locales, for start-up checks and tests. */
+/** All supported locales (the render tests cover every template in each). */
 export const MAIL_LOCALES: readonly Locale[] = ['de', 'en'];
 
 /** What the mail activity adds to every notice: the customer's name and the contract id. */

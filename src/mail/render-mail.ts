@@ -9,15 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import {
-  buildMailViewModel,
-  MAIL_LOCALES,
-  MAIL_TEMPLATE_NAMES,
-  type Locale,
-  type MailMessage,
-  type MailTemplateName,
-  type MailViewModel,
-} from './mail-templates';
+import { buildMailViewModel, type Locale, type MailMessage, type MailTemplateName, type MailViewModel } from './mail-templates';
 
 /** A rendered mail, ready to hand to the transport. */
 export interface RenderedMail {
@@ -32,8 +24,6 @@ export interface RenderedMail {
 /** Renders mails from one templates directory; compiled templates are cached per instance. */
 export interface MailRenderer {
   render(message: MailMessage, locale: Locale): RenderedMail;
-  /** Loads and compiles every template × locale and the layout; throws on the first broken or missing file. */
-  checkTemplates(): void;
 }
 
 const SECTIONS = ['subject', 'text', 'html'] as const;
@@ -104,10 +94,6 @@ export function createMailRenderer(options: { templatesDir?: string } = {}): Mai
       const html = getLayout()({ locale, subject, body: compiled.html(view).trim() });
       return { subject, text, html };
     },
-    checkTemplates() {
-      getLayout();
-      for (const template of MAIL_TEMPLATE_NAMES) for (const locale of MAIL_LOCALES) getTemplate(template, locale);
-    },
   };
 }
 
@@ -122,12 +108,6 @@ let defaultRenderer: MailRenderer | undefined;
 export function renderMail(message: MailMessage, locale: Locale): RenderedMail {
   defaultRenderer ??= createMailRenderer();
   return defaultRenderer.render(message, locale);
-}
-
-/** Compiles every template × locale of the repository's templates; call at start-up to fail fast. */
-export function checkMailTemplates(): void {
-  defaultRenderer ??= createMailRenderer();
-  defaultRenderer.checkTemplates();
 }
 
 function compileMailTemplate(file: string): CompiledTemplate {
