@@ -3,7 +3,10 @@
  * Personal data (name, e-mail) is loaded here, never carried in workflow history.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { contractColumnsOf } from '../src/database/contract-columns';
 import type { PrismaClient } from '../src/database/prisma-client';
+import { contractWorkflowId } from '../src/temporal/contract-workflow-id';
+import { Prisma } from '../src/generated/prisma/client';
 import type { ContractFact, ContractNotice, ContractState } from '../src/domain/contract';
 import type { ContractNoticeOf, Locale, MailMessage, MailTemplateName } from '../src/mail/mail-templates';
 import type { MailActivities } from './mail.activity';
@@ -26,7 +29,10 @@ export interface RecordFactInput {
 
 /** The activities the contract workflow calls. */
 export interface ContractActivities {
-  /** Mirrors the workflow state into the contracts table (only if newer than what is stored). */
+  /**
+   * Mirrors the workflow state into the contracts table (only if newer than what is stored).
+   * The first call creates the row and the main user (from the customer's profile).
+   */
   saveContract(state: ContractState): Promise<{ applied: boolean }>;
   /** Renders and sends a notice to the contract's customer, recorded as a communication. */
   notifyCustomer(input: NotifyCustomerInput): Promise<{ communicationId: string; status: string }>;
@@ -38,37 +44,20 @@ export function createContractActivities(deps: { prisma: PrismaClient; mail: Mai
   const { prisma, mail } = deps;
   return {
     async saveContract(state) {
-      const c = state.cancellation;
       // Guarded by revision: a retried or late write never overwrites newer state.
-      const result = await prisma.contract.updateMany({
-        where: { id: state.id, revision: { lt: state.revision } },
-        data: {
-          plan: state.plan,
-          seats: state.seats,
-          status: state.status,
-          trialEndsOn: state.trialEndsOn,
-          startedOn: state.startedOn,
-          billingMode: state.billingMode,
-          cancellationReceivedAt: c ? new Date(c.receivedAt) : null,
-          cancellationEndsOn: c?.endsOn ?? null,
-          cancellationDeleteData: c?.deleteData ?? null,
-          cancellationChannel: c?.channel ?? null,
-          cancellationReason: c?.reason ?? null,
-          endedOn: state.endedOn,
-          paidFrom: state.paidFrom,
-          pendingPlanChangePlan: state.pendingPlanChange?.plan ?? null,
-          pendingPlanChangeEffectiveOn: state.pendingPlanChange?.effectiveOn ?? null,
-          pendingPlanChangeRequestedAt: state.pendingPlanChange ? new Date(state.pendingPlanChange.requestedAt) : null,
-          pausedSince: state.pausedSince,
-          dataDeletionDueOn: state.dataDeletionDueOn,
-          revision: state.revision,
-        },
-      });
-      if (result.count === 0) {
-        const exists = await prisma.contract.count({ where: { id: state.id } });
-        if (exists === 0) throw ApplicationFailure.nonRetryable(`Contract ${state.id} has no database row`, 'CONTRACT_ROW_MISSING');
+      const guarded = () => prisma.contract.updateMany({ where: { id: state.id, revision: { lt: state.revision } }, data: contractColumnsOf(state) });
+      const result = await guarded();
+      if (result.count > 0) return { applied: true };
+      if ((await prisma.contract.count({ where: { id: state.id } })) > 0) return { applied: false };
+      // The workflow's first save creates the row (the API only starts the workflow, so a start
+      // that timed out after the server accepted it can never leave a workflow without its row).
+      try {
+        await createContractRow(prisma, state, deps.newId);
+        return { applied: true };
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { applied: (await guarded()).count > 0 };
+        throw error;
       }
-      return { applied: result.count > 0 };
     },
 
     async notifyCustomer(input) {
@@ -112,4 +101,17 @@ export function createContractActivities(deps: { prisma: PrismaClient; mail: Mai
 export function toMailMessage<K extends MailTemplateName>(notice: ContractNoticeOf<K>, customerName: string, contractId: string): MailMessage<K> {
   // MailMessage is derived from ContractNotice: every notice is a mail with these two fields more.
   return { template: notice.template, context: { ...notice.context, customerName, contractId } };
+}
+
+/** Inserts a new contract row and its main user in one transaction. */
+async function createContractRow(prisma: PrismaClient, state: ContractState, newId: () => string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const customer = await tx.customer.findUnique({ where: { id: state.customerId } });
+    if (!customer) throw ApplicationFailure.nonRetryable(`Customer ${state.customerId} of contract ${state.id} does not exist`, 'CUSTOMER_MISSING');
+    await tx.contract.create({
+      data: { id: state.id, customerId: state.customerId, timeZone: state.timeZone, workflowId: contractWorkflowId(state.id), ...contractColumnsOf(state) },
+    });
+    // The main user is created with the contract, from the customer's profile.
+    await tx.user.create({ data: { id: newId(), contractId: state.id, name: customer.name ?? '', email: customer.email ?? '', role: 'main' } });
+  });
 }

@@ -163,7 +163,6 @@ describe('docker-compose.yml', () => {
       expect(config.mail).toEqual({ smtpUrl: 'smtp://mailpit:1025', from: 'Vertragswerk <billing@vertragswerk.example>' });
       expect(config.operatorToken).toBe(HOST_ENV.OPERATOR_TOKEN);
       expect(config.sandbox).toBe(false);
-      expect(config.issuer).toEqual({ name: 'Vertragswerk GmbH', country: 'DE' });
     });
   });
 
@@ -172,9 +171,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('passes overrides from the host environment through', () => {
-    const environment = environmentOf('api', { ...HOST_ENV, POSTGRES_PASSWORD: 's3cret', ISSUER_COUNTRY: 'AT' });
+    const environment = environmentOf('api', { ...HOST_ENV, POSTGRES_PASSWORD: 's3cret', MAIL_FROM: 'Praxis <mail@praxis.example>' });
     expect(loadConfig(environment).databaseUrl).toBe('postgresql://vertragswerk:s3cret@postgres:5432/vertragswerk');
-    expect(loadConfig(environment).issuer.country).toBe('AT');
+    expect(loadConfig(environment).mail.from).toBe('Praxis <mail@praxis.example>');
     expect(environmentOf('postgres', { POSTGRES_PASSWORD: 's3cret' }).POSTGRES_PASSWORD).toBe('s3cret');
   });
 
@@ -207,13 +206,15 @@ describe('docker-compose.yml', () => {
 
   it('registers every search attribute the contract workflow uses', () => {
     const script = commandText(services['temporal-setup'] as ComposeService);
+    const cliType: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', KEYWORD_LIST: 'KeywordList' };
     for (const key of CONTRACT_SEARCH_ATTRIBUTES) {
-      expect(key.type).toBe('KEYWORD'); // the setup script creates Keywords only
-      expect(script).toMatch(new RegExp(`\\b${key.name}\\b`));
+      // Each entry is `<name>:<CLI type>`; a wrong type would fail the workflows' upserts.
+      expect(script).toMatch(new RegExp(`\\b${key.name}:${cliType[key.type]}\\b`));
     }
     // `$$` escapes compose interpolation: the shell, not compose, expands the loop variable.
     expect(() => interpolate(script, {})).not.toThrow();
     expect(interpolate(script, {})).toContain('"$name"');
+    expect(interpolate(script, {})).toContain('--type "$type"');
   });
 
   it('runs migrations in the api before it starts, and the worker after the api is healthy', () => {

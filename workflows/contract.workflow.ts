@@ -2,23 +2,34 @@
  * One long-running workflow per contract (`contract-<id>`). Thin: it keeps the state, asks
  * `src/domain/contract.ts` what an event means, and carries out the resulting commands
  * through activities. Deadlines are absolute instants derived from state, so they survive
- * continue-as-new. The workflow completes once the contract's personal data is deleted.
+ * continue-as-new. The workflow completes once the contract's personal data is deleted and
+ * no step waits for an operator.
+ *
+ * A step that fails for good (non-retryable, or its bounded retries exhausted) never fails the
+ * workflow: it becomes an attention item (state, search attribute `NeedsAttention`, database),
+ * every deadline stays armed, and the `retryStep` update runs it again (docs/attention.md).
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AccountActivities } from '../activities/account.activity';
+import type { AttentionActivities } from '../activities/attention.activity';
 import type { ContractActivities } from '../activities/contract-activities';
+import type { AttentionItem } from '../src/domain/attention';
+import { MIRROR_STEP, raiseAttention, resolveAttention } from '../src/domain/attention';
 import type { ContractCommand, ContractEvent, ContractPolicy, ContractState, NewContract } from '../src/domain/contract';
-import { decide, DEFAULT_CONTRACT_POLICY, nextDeadline, startContract } from '../src/domain/contract';
+import { decide, DEFAULT_CONTRACT_POLICY, describeNextDeadline, nextDeadline, startContract } from '../src/domain/contract';
 import { startOfLocalDay } from '../src/domain/calendar';
 import { DomainError } from '../src/domain/errors';
 import type { CancelRequest } from './messages';
@@ -30,18 +41,31 @@ import {
   pauseUpdate,
   resumeUpdate,
   revokeCancellationUpdate,
+  retryStepUpdate,
   revokePlanChangeUpdate,
+  attentionQuery,
   settledQuery,
   stateQuery,
 } from './messages';
-import { DATABASE_RETRY, MAIL_RETRY } from './retry-policies';
-import { ContractStatusKey, CustomerIdKey, EndsOnKey, PendingPlanChangeKey, PlanKey, TrialEndsOnKey } from './search-attributes';
+import { ATTENTION_RETRY, DATABASE_RETRY, MAIL_RETRY } from './retry-policies';
+import {
+  AttentionStepsKey,
+  CancellationPendingKey,
+  ContractStatusKey,
+  CustomerIdKey,
+  EndsOnKey,
+  NeedsAttentionKey,
+  PendingPlanChangeKey,
+  PlanKey,
+  TrialEndsOnKey,
+} from './search-attributes';
 
 const db = proxyActivities<Pick<ContractActivities, 'saveContract' | 'recordFact'> & AccountActivities>({
   startToCloseTimeout: '30s',
   retry: DATABASE_RETRY,
 });
 const mail = proxyActivities<Pick<ContractActivities, 'notifyCustomer'>>({ startToCloseTimeout: '2m', retry: MAIL_RETRY });
+const attentionLog = proxyActivities<AttentionActivities>({ startToCloseTimeout: '30s', retry: ATTENTION_RETRY });
 
 /** Input of a new contract workflow, or of its continuation after continue-as-new. */
 export type ContractWorkflowInput =
@@ -59,6 +83,8 @@ export type ContractWorkflowInput =
       readonly outbox: readonly ContractCommand[];
       readonly policy: ContractPolicy;
       readonly searchAttributes: boolean;
+      /** Steps waiting for an operator (absent in runs continued before attention items existed). */
+      readonly attention?: readonly AttentionItem[];
     };
 
 /** Runs a contract from creation until its personal data is deleted. Returns the final state. */
@@ -68,6 +94,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const withSearchAttributes = input.searchAttributes ?? true;
   const outbox: ContractCommand[] = [];
   let state: ContractState;
+  let attention: AttentionItem[] = input.kind === 'continued' ? [...(input.attention ?? [])] : [];
   if (input.kind === 'new') {
     const started = startContract(input.contract, new Date(input.requestedAt), policy);
     state = started.state;
@@ -79,6 +106,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   let sending = false;
 
   const publish = (): void => {
+    // Shown in the Temporal UI as the workflow's current details.
+    setCurrentDetails(currentDetails(state, attention, policy));
     if (!withSearchAttributes) return;
     upsertSearchAttributes([
       { key: ContractStatusKey, value: state.status },
@@ -87,11 +116,46 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       { key: EndsOnKey, value: state.cancellation?.endsOn ?? state.endedOn ?? null },
       { key: PendingPlanChangeKey, value: state.pendingPlanChange?.plan ?? null },
       { key: TrialEndsOnKey, value: state.status === 'trial' ? state.trialEndsOn : null },
+      { key: CancellationPendingKey, value: state.cancellation !== null && state.status !== 'ended' },
+      { key: NeedsAttentionKey, value: attention.length > 0 },
+      { key: AttentionStepsKey, value: attention.length > 0 ? attention.map((item) => item.step) : null },
     ]);
   };
-  const persist = async (): Promise<void> => {
-    await db.saveContract(state);
+  /**
+   * Runs one side effect. A failure for good becomes an attention item (and a log line with the
+   * contract id); a later success of the same step resolves it. Returns whether it succeeded.
+   */
+  const runStep = async (step: string, command: ContractCommand | null, effect: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await effect();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      attention = raiseAttention(attention, step, command, describeFailure(error), new Date());
+      publish();
+      const item = attention.find((i) => i.step === step) as AttentionItem;
+      log.warn('contract step failed for good; waiting for an operator', { contractId: state.id, step, kind: item.kind, error: item.error });
+      await logAttention(() => attentionLog.raiseAttention({ contractId: state.id, step, kind: item.kind, error: item.error, since: item.since, attempts: item.attempts }));
+      return false;
+    }
+    if (attention.some((i) => i.step === step)) {
+      attention = resolveAttention(attention, step);
+      publish();
+      log.info('contract step succeeded on retry', { contractId: state.id, step });
+      await logAttention(() => attentionLog.resolveAttention({ contractId: state.id, step, resolvedAt: new Date().toISOString() }));
+    }
+    return true;
   };
+  const logAttention = async (write: () => Promise<void>): Promise<void> => {
+    try {
+      await write();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      // The workflow state and the NeedsAttention search attribute still carry the item.
+      log.error('could not record the attention item in the database', { contractId: state.id, error: describeFailure(error) });
+    }
+  };
+  /** Mirrors the state into the database; a failure is an attention item, never an update or workflow failure. */
+  const persist = (): Promise<boolean> => runStep(MIRROR_STEP, null, () => db.saveContract(state));
   /** Applies an event; domain errors become update failures with the error code as type. */
   const apply = (event: ContractEvent): boolean => {
     const decision = asFailure(() => decide(state, event, new Date(), policy));
@@ -106,14 +170,38 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     setHandler(
       update,
       async (...args: Args) => {
-        if (apply(toEvent(...args))) await persist();
-        return state;
+        const changed = apply(toEvent(...args));
+        // The state this command left, even if another update changes it while the mirror is written.
+        const after = state;
+        if (changed) await persist();
+        return after;
       },
       { validator: (...args: Args) => void asFailure(() => decide(state, toEvent(...args), new Date(), policy)) },
     );
   };
 
   setHandler(stateQuery, () => state);
+  setHandler(attentionQuery, () => attention);
+  setHandler(
+    retryStepUpdate,
+    async (step: string) => {
+      const item = attention.find((i) => i.step === step) as AttentionItem;
+      log.info('operator retries a step', { contractId: state.id, step });
+      if (item.command === null) {
+        await persist(); // the mirror saves the current state
+        return { step, queued: false };
+      }
+      if (!outbox.some((c) => c.step === step)) outbox.push(item.command);
+      return { step, queued: true };
+    },
+    {
+      validator: (step: string) => {
+        if (!attention.some((i) => i.step === step)) {
+          throw ApplicationFailure.create({ type: 'NO_SUCH_ATTENTION_ITEM', message: `No step ${step} waits for a retry.`, nonRetryable: true });
+        }
+      },
+    },
+  );
   setHandler(settledQuery, () => {
     const deadline = nextDeadline(state, policy);
     return {
@@ -143,23 +231,28 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     // Side effects go out in order, one at a time; each carries `<workflowId>/<step>` as its idempotency key.
     sending = true;
     while (outbox.length > 0) {
-      await carryOut(outbox[0], state);
+      const next = outbox[0];
+      await runStep(next.step, next, () => carryOut(next, state));
       outbox.shift();
     }
     sending = false;
-    if (state.dataDeleted) break;
+    // Personal data deleted and nothing left for an operator: the contract's workflow is done.
+    if (state.dataDeleted && attention.length === 0) break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > policy.maxHistoryEvents) {
       // Drain updates in flight first; then the new run starts with the same state and timers.
       await condition(allHandlersFinished);
       if (outbox.length === 0) {
-        await continueAsNew<typeof contractWorkflow>({ kind: 'continued', state, outbox, policy, searchAttributes: withSearchAttributes });
+        await continueAsNew<typeof contractWorkflow>({ kind: 'continued', state, outbox, policy, searchAttributes: withSearchAttributes, attention });
       }
       continue;
     }
     const revision = state.revision;
+    const openItems = attention.length;
     const deadline = nextDeadline(state, policy);
-    const wake = () => outbox.length > 0 || state.revision !== revision;
-    const woken = deadline ? await condition(wake, Math.max(1, deadline.getTime() - Date.now())) : (await condition(wake), true);
+    const wake = () => outbox.length > 0 || state.revision !== revision || attention.length !== openItems;
+    const woken = deadline
+      ? await condition(wake, Math.max(1, deadline.getTime() - Date.now()), { summary: `waits for the ${describeNextDeadline(state, policy) ?? 'next deadline'}` })
+      : (await condition(wake), true);
     if (!woken && apply({ type: 'deadline-reached' })) await persist();
   }
   await condition(allHandlersFinished);
@@ -170,19 +263,43 @@ async function carryOut(command: ContractCommand, state: ContractState): Promise
   const idempotencyKey = `${workflowInfo().workflowId}/${command.step}`;
   switch (command.type) {
     case 'notify':
-      await mail.notifyCustomer({ idempotencyKey, contractId: state.id, notice: command.notice });
+      await mail.notifyCustomer.executeWithOptions({ summary: `mail ${command.notice.template} (${command.step})` }, [
+        { idempotencyKey, contractId: state.id, notice: command.notice },
+      ]);
       return;
     case 'record':
-      await db.recordFact({ idempotencyKey, contractId: state.id, fact: command.fact, occurredAt: new Date().toISOString() });
+      await db.recordFact.executeWithOptions({ summary: `fact ${command.fact.type} (${command.step})` }, [
+        { idempotencyKey, contractId: state.id, fact: command.fact, occurredAt: new Date().toISOString() },
+      ]);
       return;
     case 'apply-downgrade':
       // Only conferences from the switch on are voided; those held under plus stay as they were.
-      await db.applyDowngrade({ contractId: state.id, effectiveAt: startOfLocalDay(command.effectiveOn, state.timeZone).toISOString() });
+      await db.applyDowngrade.executeWithOptions({ summary: `downgrade takes effect on ${command.effectiveOn}` }, [
+        { contractId: state.id, effectiveAt: startOfLocalDay(command.effectiveOn, state.timeZone).toISOString() },
+      ]);
       return;
     case 'delete-personal-data':
-      await db.deletePersonalData({ contractId: state.id, deletedAt: new Date().toISOString() });
+      await db.deletePersonalData.executeWithOptions({ summary: 'delete personal and account data' }, [
+        { contractId: state.id, deletedAt: new Date().toISOString() },
+      ]);
       return;
   }
+}
+
+/** `<type>: <message>` of an activity failure's cause (the activity's ApplicationFailure, a timeout, …). */
+function describeFailure(error: ActivityFailure): string {
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause ? `${cause.name}: ${cause.message}` : error.message;
+}
+
+/** The workflow's current details in the Temporal UI: status, next deadline, open attention items. */
+function currentDetails(state: ContractState, attention: readonly AttentionItem[], policy: ContractPolicy): string {
+  const lines = [`**${state.status}** · plan ${state.plan} · ${state.seats} seat(s)`];
+  const next = describeNextDeadline(state, policy);
+  lines.push(next ? `waits for the ${next}` : state.dataDeleted ? 'personal data deleted' : 'no deadline ahead');
+  for (const item of attention) lines.push(`needs attention: ${item.step} (${item.kind}) since ${item.since}: ${item.error}`);
+  return lines.join('\n');
 }
 
 /** Runs a domain decision; a DomainError becomes a non-retryable ApplicationFailure typed by its code. */

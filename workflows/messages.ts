@@ -6,6 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CancellationChannel, ContractState, PaymentMethodType } from '../src/domain/contract';
 import type { PlanId } from '../src/domain/plans';
+import type { AttentionItem } from '../src/domain/attention';
 
 /** Body of the `cancel` update. */
 export interface CancelRequest {
@@ -57,5 +58,14 @@ export const convertTrialUpdate = defineUpdate<ContractState, [ConvertTrialReque
 export const pauseUpdate = defineUpdate<ContractState, []>('pause');
 export const resumeUpdate = defineUpdate<ContractState, []>('resume');
 export const changeSeatsUpdate = defineUpdate<ContractState, [ChangeSeatsRequest]>('changeSeats');
+/** Result of the `retryStep` update: the step is queued and runs again right after. */
+export interface RetryStepResult {
+  readonly step: string;
+  readonly queued: boolean;
+}
+/** Operators: run a step that failed for good (an attention item) again. Fails with `NO_SUCH_ATTENTION_ITEM`. */
+export const retryStepUpdate = defineUpdate<RetryStepResult, [string]>('retryStep');
 export const stateQuery = defineQuery<ContractState>('state');
+/** The contract's open attention items (steps that failed for good). */
+export const attentionQuery = defineQuery<readonly AttentionItem[]>('attention');
 export const settledQuery = defineQuery<SettledStatus>('settled');

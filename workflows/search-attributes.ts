@@ -12,6 +12,22 @@ export const EndsOnKey = defineSearchAttributeKey('EndsOn', SearchAttributeType.
 /** Target plan of a pending downgrade (unset when none is pending). */
 export const PendingPlanChangeKey = defineSearchAttributeKey('PendingPlanChange', SearchAttributeType.KEYWORD);
 export const TrialEndsOnKey = defineSearchAttributeKey('TrialEndsOn', SearchAttributeType.KEYWORD);
+/** A cancellation is pending (received, not revoked, contract not ended yet): `CancellationPending = true`. */
+export const CancellationPendingKey = defineSearchAttributeKey('CancellationPending', SearchAttributeType.BOOL);
+/** Some step failed for good and waits for an operator (docs/attention.md): `NeedsAttention = true`. */
+export const NeedsAttentionKey = defineSearchAttributeKey('NeedsAttention', SearchAttributeType.BOOL);
+/** Steps waiting for an operator, e.g. `AttentionSteps = 'r7/contract-ended'`. */
+export const AttentionStepsKey = defineSearchAttributeKey('AttentionSteps', SearchAttributeType.KEYWORD_LIST);
 
 /** Every key, for registration on a server (src/temporal/search-attribute-registration.ts, docker-compose). */
-export const CONTRACT_SEARCH_ATTRIBUTES = [ContractStatusKey, PlanKey, CustomerIdKey, EndsOnKey, PendingPlanChangeKey, TrialEndsOnKey] as const;
+export const CONTRACT_SEARCH_ATTRIBUTES = [
+  ContractStatusKey,
+  PlanKey,
+  CustomerIdKey,
+  EndsOnKey,
+  PendingPlanChangeKey,
+  TrialEndsOnKey,
+  CancellationPendingKey,
+  NeedsAttentionKey,
+  AttentionStepsKey,
+] as const;

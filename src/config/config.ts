@@ -22,15 +22,21 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
-  ISSUER_NAME: z.string().default('Vertragswerk GmbH'),
-  ISSUER_COUNTRY: z.enum(['DE', 'AT']).default('DE'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** Dev start script: paths of the Temporal binaries (else PATH, then .tools/, then download). */
-  TEMPORAL_CLI_PATH: z.string().optional(),
-  TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
   /** Dev start script: port of the Temporal dev server's frontend (its Web UI is on port + 1000). */
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  /** Activities one worker runs at once; most hold a database connection while they run. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * Database connections per process. Default: the worker's activity slots plus 10 for the API,
+   * so the pool is never the bottleneck of the activity slots; a smaller value is rejected.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  /** How long an Idempotency-Key (and its stored response) is kept, in hours. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
 });
+
+/** Connections the API needs besides the worker's activities (requests, idempotency records, health). */
+const API_CONNECTIONS = 10;
 
 /** Environment variables the configuration knows (docker-compose and docs are checked against it). */
 export const CONFIG_KEYS = Object.keys(envSchema.shape) as readonly string[];
@@ -43,9 +49,10 @@ export type AppConfig = Readonly<{
   mail: { smtpUrl: string | undefined; from: string };
   operatorToken: string;
   sandbox: boolean;
-  issuer: { name: string; country: 'DE' | 'AT' };
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
-  dev: { temporalCliPath: string | undefined; temporalTestServerPath: string | undefined; temporalDevPort: number };
+  dev: { temporalDevPort: number };
+  /** Worker activity slots and the database pool, sized together. */
+  sizing: { maxConcurrentActivities: number; databasePoolSize: number };
+  idempotencyTtlHours: number;
 }>;
 
 /** Parses and validates configuration from an environment-like record. Throws on bad values. */
@@ -56,6 +63,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration: ${issues}`);
   }
   const e = parsed.data;
+  const activitySlots = e.APP_ROLE === 'api' ? 0 : e.WORKER_MAX_CONCURRENT_ACTIVITIES;
+  const neededConnections = activitySlots + (e.APP_ROLE === 'worker' ? 0 : API_CONNECTIONS);
+  if (e.DATABASE_POOL_SIZE !== undefined && e.DATABASE_POOL_SIZE < activitySlots) {
+    throw new Error(
+      `Invalid configuration: DATABASE_POOL_SIZE (${e.DATABASE_POOL_SIZE}) is below WORKER_MAX_CONCURRENT_ACTIVITIES (${activitySlots}): activities would wait for connections.`,
+    );
+  }
   return {
     port: e.PORT,
     role: e.APP_ROLE,
@@ -64,8 +78,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     operatorToken: e.OPERATOR_TOKEN,
     sandbox: e.SANDBOX,
-    issuer: { name: e.ISSUER_NAME, country: e.ISSUER_COUNTRY },
-    logLevel: e.LOG_LEVEL,
-    dev: { temporalCliPath: e.TEMPORAL_CLI_PATH, temporalTestServerPath: e.TEMPORAL_TEST_SERVER_PATH, temporalDevPort: e.TEMPORAL_DEV_PORT },
+    dev: { temporalDevPort: e.TEMPORAL_DEV_PORT },
+    sizing: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, databasePoolSize: e.DATABASE_POOL_SIZE ?? neededConnections },
+    idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
   };
 }

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../http/zod-body';
-import type { CancelContractBody, ChangePlanBody, ChangeSeatsBody, ConvertTrialBody } from './contract.schema';
-import { CancelContractSchema, ChangePlanSchema, ChangeSeatsSchema, ConvertTrialSchema } from './contract.schema';
+import type { CancelContractBody, ChangePlanBody, ChangeSeatsBody, ConvertTrialBody, PaymentMethodBody } from './contract.schema';
+import { CancelContractSchema, ChangePlanSchema, ChangeSeatsSchema, ConvertTrialSchema, PaymentMethodSchema } from './contract.schema';
 import { ContractCommandsService } from './contract-commands.service';
 import { ApiZodBody } from '../http/openapi';
 
@@ -75,5 +75,32 @@ export class ContractCommandsController {
   @ApiZodBody(ChangeSeatsSchema)
   changeSeats(@Param('id') id: string, @Body(new ZodPipe(ChangeSeatsSchema)) body: ChangeSeatsBody, @CurrentPrincipal() principal: Principal) {
     return this.commands.changeSeats(id, body, principal);
+  }
+
+  @Post('attention/:step/retry')
+  @ApiOperation({
+    summary: 'Retry a failed step (operators)',
+    description:
+      'Runs a step that failed for good (an item of the contract\'s `attention` list) again; URL-encode the step (`r7%2Fcontract-ended`). `202 { contractId, step, queued }`; the item disappears once the step succeeded. 404 `NO_SUCH_ATTENTION_ITEM`.',
+  })
+  @HttpCode(202)
+  retryStep(@Param('id') id: string, @Param('step') step: string, @CurrentPrincipal() principal: Principal) {
+    return this.commands.retryStep(id, step, principal);
+  }
+
+  @Put('payment-method')
+  @ApiOperation({
+    summary: 'Set the payment method',
+    description: '`{ type: "sepa", iban, accountHolder, signedOn }` | `{ type: "card", pspToken }` | `{ type: "transfer" }` → contract with `paymentMethod: { type, mandateReference?, ibanLast4? }` (never the full IBAN). 409 `CONTRACT_ENDED`.',
+  })
+  @ApiZodBody(PaymentMethodSchema)
+  setPaymentMethod(@Param('id') id: string, @Body(new ZodPipe(PaymentMethodSchema)) body: PaymentMethodBody, @CurrentPrincipal() principal: Principal) {
+    return this.commands.setPaymentMethod(id, body, principal);
+  }
+
+  @Delete('payment-method')
+  @ApiOperation({ summary: 'Remove the payment method', description: 'Revokes the SEPA mandate or removes the card; the contract pays by bank transfer (`type: "transfer"`).' })
+  removePaymentMethod(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.commands.removePaymentMethod(id, principal);
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -20,10 +21,13 @@ import {
   resumeUpdate,
   revokeCancellationUpdate,
   revokePlanChangeUpdate,
+  retryStepUpdate,
   stateQuery,
 } from '../../workflows/messages';
-import type { CancelContractBody, ChangePlanBody, ChangeSeatsBody, ConvertTrialBody } from './contract.schema';
+import type { CancelContractBody, ChangePlanBody, ChangeSeatsBody, ConvertTrialBody, PaymentMethodBody } from './contract.schema';
 import { ContractsService } from './contracts.service';
+import { replacePaymentMethod } from './payment-methods';
+import type { Contract } from '../generated/prisma/client';
 
 /**
  * Customer and operator commands on a contract. Each is a Temporal update of the contract's
@@ -77,8 +81,11 @@ export class ContractCommandsService {
   }
 
   convertTrial(id: string, body: ConvertTrialBody, principal: Principal) {
-    // Only the method's type is workflow state; mandate and card details belong to billing.
-    return this.send(id, principal, convertTrialUpdate, [{ plan: body.plan, paymentMethod: body.paymentMethod.type }], 'CONTRACT_ENDED');
+    // Only the method's type is workflow state; mandate and card details belong to billing and
+    // are stored once the conversion is accepted (masked in the response).
+    return this.send(id, principal, convertTrialUpdate, [{ plan: body.plan, paymentMethod: body.paymentMethod.type }], 'CONTRACT_ENDED', (row) =>
+      replacePaymentMethod(this.prisma, row.id, body.paymentMethod, randomUUID),
+    );
   }
 
   pause(id: string, principal: Principal) {
@@ -99,18 +106,63 @@ export class ContractCommandsService {
    * Sends an update and returns the contract as stored after it. A finished workflow means the
    * contract has ended long ago (its data is deleted): that is `endedCode`.
    */
-  private async send<Args extends unknown[]>(id: string, principal: Principal, update: UpdateDefinition<ContractState, Args>, args: Args, endedCode: DomainErrorCode) {
+  private async send<Args extends unknown[]>(
+    id: string,
+    principal: Principal,
+    update: UpdateDefinition<ContractState, Args>,
+    args: Args,
+    endedCode: DomainErrorCode,
+    /** Database work that belongs to an accepted command (before the response is built). */
+    afterAccepted?: (row: Contract) => Promise<unknown>,
+  ) {
     const row = await this.contracts.find(id, principal);
+    let state: ContractState;
     try {
       // The generic Args cannot be matched to executeUpdate's overloads; the definitions are typed in messages.ts.
-      await this.temporal.workflow.getHandle(row.workflowId).executeUpdate(update as unknown as UpdateDefinition<ContractState, [unknown]>, { args: args as unknown as [unknown] });
+      state = await this.temporal.workflow
+        .getHandle(row.workflowId)
+        .executeUpdate(update as unknown as UpdateDefinition<ContractState, [unknown]>, { args: args as unknown as [unknown] });
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || (error instanceof Error && /workflow execution already completed/i.test(error.message))) {
-        throw new DomainError(endedCode, 'The contract has ended.');
-      }
+      if (isWorkflowGone(error)) throw new DomainError(endedCode, 'The contract has ended.');
       throw error;
     }
-    this.logger.log(`contract ${row.id}: ${update.name} by ${principal.role}`);
+    this.logger.log(`contract ${row.id}: ${update.name} by ${principal.role} (revision ${state.revision}, ${state.status})`);
+    if (afterAccepted) await afterAccepted(row);
+    // The update's result is the source of truth: the response shows exactly what it did. The
+    // workflow mirrored the same state before answering, so a GET right after shows it too.
+    return this.contracts.resourceOf(await this.contracts.find(id, principal), state);
+  }
+
+  /** `PUT …/payment-method`: the new method replaces the current one (masked in the response). */
+  async setPaymentMethod(id: string, body: PaymentMethodBody, principal: Principal) {
+    const row = await this.contracts.find(id, principal);
+    if (row.status === 'ended') throw new DomainError('CONTRACT_ENDED', `The contract ended on ${row.endedOn ?? '?'}.`);
+    await replacePaymentMethod(this.prisma, row.id, body, randomUUID);
+    this.logger.log(`contract ${row.id}: payment method set to ${body.type} by ${principal.role}`);
     return this.contracts.get(id, principal);
   }
+
+  /** `DELETE …/payment-method`: revokes the mandate or removes the card; invoices are then paid by bank transfer. */
+  removePaymentMethod(id: string, principal: Principal) {
+    return this.setPaymentMethod(id, { type: 'transfer' }, principal);
+  }
+
+  /** Operators: runs a step that failed for good again (`POST …/attention/{step}/retry` → 202). */
+  async retryStep(id: string, step: string, principal: Principal) {
+    if (principal.role !== 'operator') throw new ProblemError(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'Operators only', 'Only operators may retry a failed step.');
+    const row = await this.contracts.find(id, principal);
+    try {
+      const result = await this.temporal.workflow.getHandle(row.workflowId).executeUpdate(retryStepUpdate, { args: [step] });
+      this.logger.log(`contract ${row.id}: operator retries step ${step}`);
+      return { contractId: row.id, ...result };
+    } catch (error) {
+      if (isWorkflowGone(error)) throw ProblemError.notFound(`Attention item ${step}`);
+      throw error;
+    }
+  }
+}
+
+/** The workflow is closed (the contract ended long ago and its data is deleted) or unknown. */
+function isWorkflowGone(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError || (error instanceof Error && /workflow execution already completed/i.test(error.message));
 }

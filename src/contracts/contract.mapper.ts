@@ -1,6 +1,6 @@
 import { localDateOf } from '../domain/calendar';
 import type { Cancellation, CancellationChannel } from '../domain/contract';
-import type { Communication, Contract, ContractEvent } from '../generated/prisma/client';
+import type { AttentionItem, Communication, Contract, ContractEvent, PaymentMethod } from '../generated/prisma/client';
 
 /** The pending (or executed) cancellation stored in a contract row, or null. */
 export function cancellationOf(row: Contract): Cancellation | null {
@@ -15,8 +15,14 @@ export function cancellationOf(row: Contract): Cancellation | null {
   };
 }
 
+/** What the contract resource shows besides the row: open attention items and the current payment method. */
+export interface ContractDetails {
+  readonly attention: readonly AttentionItem[];
+  readonly paymentMethod: PaymentMethod | null;
+}
+
 /** The contract resource of API.md from its database mirror. */
-export function toContractResource(row: Contract) {
+export function toContractResource(row: Contract, details: ContractDetails) {
   return {
     id: row.id,
     customerId: row.customerId,
@@ -36,11 +42,25 @@ export function toContractResource(row: Contract) {
     /** Paused contracts are read-only: features can be viewed, not used. */
     readOnly: row.status === 'paused',
     billingMode: row.billingMode,
-    paymentMethod: null,
+    paymentMethod: details.paymentMethod ? toPaymentMethodResource(details.paymentMethod) : null,
     dunning: { level: 0, onHold: false },
+    /** Steps that failed for good and wait for an operator (docs/attention.md); empty when nothing failed. */
+    attention: details.attention.map((item) => ({ step: item.step, kind: item.kind, error: item.error, since: item.since.toISOString(), attempts: item.attempts })),
     ...(row.endedOn ? { endedOn: row.endedOn, dataDeletionDueOn: row.dataDeletionDueOn, dataDeleted: row.dataDeletedAt !== null } : {}),
     workflowId: row.workflowId,
     createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** A payment method with masked details only (`ibanLast4`, `cardLast4`), never the full IBAN or card. */
+export function toPaymentMethodResource(row: PaymentMethod) {
+  return {
+    type: row.type,
+    ...(row.mandateReference ? { mandateReference: row.mandateReference } : {}),
+    ...(row.ibanLast4 ? { ibanLast4: row.ibanLast4 } : {}),
+    ...(row.accountHolder ? { accountHolder: row.accountHolder } : {}),
+    ...(row.signedOn ? { signedOn: row.signedOn } : {}),
+    ...(row.cardLast4 ? { cardLast4: row.cardLast4 } : {}),
   };
 }
 

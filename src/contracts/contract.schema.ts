@@ -29,6 +29,8 @@ export type CancelContractBody = z.infer<typeof CancelContractSchema>;
 export const ListContractsSchema = z.strictObject({
   status: z.enum(['trial', 'active', 'paused', 'suspended', 'ended']).optional(),
   customerId: z.uuid().optional(),
+  /** Operators: only contracts with (true) or without (false) open attention items. */
+  needsAttention: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -52,6 +54,7 @@ export const PaymentMethodSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('card'), pspToken: z.string().trim().min(1).max(200) }),
   z.strictObject({ type: z.literal('transfer') }),
 ]);
+export type PaymentMethodBody = z.infer<typeof PaymentMethodSchema>;
 
 /** Body of `POST /v1/contracts/{id}/conversion`: ends a trial as paid. */
 export const ConvertTrialSchema = z.strictObject({ plan: z.enum(PLAN_IDS), paymentMethod: PaymentMethodSchema });

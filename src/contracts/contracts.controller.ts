@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
@@ -18,12 +18,16 @@ export class ContractsController {
   @Post()
   @ApiOperation({ summary: 'Create a contract', description: "Starts the contract's workflow. `trial: true` starts a 30-day `plus` trial; `customerId` is for operators (customers create for themselves). `201` contract." })
   @ApiZodBody(CreateContractSchema)
-  create(@Body(new ZodPipe(CreateContractSchema)) body: CreateContractBody, @CurrentPrincipal() principal: Principal) {
-    return this.contracts.create(body, principal);
+  create(
+    @Body(new ZodPipe(CreateContractSchema)) body: CreateContractBody,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ) {
+    return this.contracts.create(body, principal, idempotencyKey);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List contracts', description: 'Customers see their own, operators all. Filters `status`, `customerId`; pages with `cursor` (`nextCursor`).' })
+  @ApiOperation({ summary: 'List contracts', description: 'Customers see their own, operators all. Filters `status`, `customerId`, `needsAttention=true` (contracts with a step that failed for good); pages with `cursor` (`nextCursor`).' })
   list(@Query(new ZodPipe(ListContractsSchema)) query: ListContractsQuery, @CurrentPrincipal() principal: Principal) {
     return this.contracts.list(query, principal);
   }

@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { APP_CONFIG, CLOCK, PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
 import type { Clock } from '../app/clock';
 import type { Principal } from '../auth/principal';
@@ -8,7 +10,8 @@ import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import type { ContractState, NewContract } from '../domain/contract';
 import { checkSeats } from '../domain/account-rules';
-import { startContract, timeZoneForCountry } from '../domain/contract';
+import { timeZoneForCountry } from '../domain/contract';
+import { contractColumnsOf } from '../database/contract-columns';
 import type { Contract } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
 import { isUuid } from '../http/uuid';
@@ -29,8 +32,8 @@ export class ContractsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Creates the contract row and starts its workflow. */
-  async create(body: CreateContractBody, principal: Principal) {
+  /** Starts the contract's workflow (which stores the contract) and answers with the stored contract. */
+  async create(body: CreateContractBody, principal: Principal, idempotencyKey?: string) {
     const customerId = principal.role === 'customer' ? principal.customerId : body.customerId;
     if (!customerId) {
       throw new ProblemError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Validation failed', 'customerId: required for operators');
@@ -40,7 +43,9 @@ export class ContractsService {
     if (!customer || customer.personalDataDeletedAt) throw ProblemError.notFound('Customer');
     const tooManySeats = checkSeats(body.trial ? 'plus' : body.plan, body.seats);
     if (tooManySeats) throw new ProblemError(HttpStatus.UNPROCESSABLE_ENTITY, tooManySeats.code, 'Too many seats', tooManySeats.message);
-    const id = randomUUID();
+    // The id comes from the Idempotency-Key when there is one: a retried request starts the same
+    // workflow id, and the idempotent start turns it into "the existing contract".
+    const id = idempotencyKey ? contractIdFromKey(principal, idempotencyKey, body) : randomUUID();
     const contract: NewContract = {
       id,
       customerId,
@@ -52,44 +57,79 @@ export class ContractsService {
       billingMode: body.billingMode,
     };
     const requestedAt = await this.clock.now();
-    const { state } = startContract(contract, requestedAt);
     const workflowId = contractWorkflowId(id);
-    // The main user is created with the contract, from the customer's profile.
-    const row = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.contract.create({ data: { ...rowOf(state), workflowId } });
-      await tx.user.create({ data: { id: randomUUID(), contractId: id, name: customer.name ?? '', email: customer.email ?? '', role: 'main' } });
-      return created;
-    });
     try {
+      // The workflow's first activity creates the row and the main user; the API writes nothing,
+      // so a start that fails (or times out after the server accepted it) cannot orphan anything.
       await this.temporal.workflow.start<typeof contractWorkflow>('contractWorkflow', {
         workflowId,
         taskQueue: this.config.temporal.taskQueue,
         args: [{ kind: 'new', contract, requestedAt: requestedAt.toISOString(), searchAttributes: !this.config.sandbox }],
+        // A contract id is never used twice, not even after its workflow completed.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
+      this.logger.log(`contract ${id} created for customer ${customerId} (${body.trial ? 'trial' : body.plan})`);
     } catch (error) {
-      // Without its workflow the contract would never end: do not leave the rows behind.
-      await this.prisma.$transaction([this.prisma.user.deleteMany({ where: { contractId: id } }), this.prisma.contract.delete({ where: { id } })]);
-      throw error;
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      this.logger.log(`contract ${id}: creation retried, answering with the existing contract`);
     }
-    this.logger.log(`contract ${id} created for customer ${customerId} (${state.status}, ${state.plan})`);
-    return toContractResource(row);
+    const row = await this.waitForRow(id);
+    if (!row) {
+      throw new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, 'CONTRACT_PENDING', 'Contract not ready yet', `Contract ${id} was accepted but its workflow has not stored it yet; retry the request with the same Idempotency-Key.`, { contractId: id });
+    }
+    return this.resourceOf(row);
+  }
+
+  /** The contract row once the workflow's first activity stored it (polled; null after the timeout). */
+  private async waitForRow(id: string): Promise<Contract | null> {
+    const deadline = Date.now() + ROW_WAIT_MS;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      const row = await this.prisma.contract.findUnique({ where: { id } });
+      if (row || Date.now() > deadline) return row;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   async get(id: string, principal: Principal) {
-    return toContractResource(await this.find(id, principal));
+    return this.resourceOf(await this.find(id, principal));
+  }
+
+  /**
+   * The contract resource: the row, its open attention items and current payment method. With
+   * `state` (what an update returned), the workflow's state wins over the row: a command answers
+   * with the contract exactly as it left it.
+   */
+  async resourceOf(row: Contract, state?: ContractState) {
+    const [attention, paymentMethod] = await Promise.all([
+      this.prisma.attentionItem.findMany({ where: { contractId: row.id, resolvedAt: null }, orderBy: [{ since: 'asc' }, { step: 'asc' }] }),
+      this.prisma.paymentMethod.findFirst({ where: { contractId: row.id, revokedAt: null }, orderBy: { createdAt: 'desc' } }),
+    ]);
+    return toContractResource({ ...row, ...(state ? contractColumnsOf(state) : {}) }, { attention, paymentMethod });
   }
 
   async list(query: ListContractsQuery, principal: Principal) {
     const customerId = principal.role === 'customer' ? principal.customerId : query.customerId;
     if (principal.role === 'customer' && query.customerId && query.customerId !== customerId) return { items: [], nextCursor: null };
     const rows = await this.prisma.contract.findMany({
-      where: { ...(customerId ? { customerId } : {}), ...(query.status ? { status: query.status } : {}) },
+      where: {
+        ...(customerId ? { customerId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.needsAttention === undefined
+          ? {}
+          : query.needsAttention
+            ? { attention: { some: { resolvedAt: null } } }
+            : { attention: { none: { resolvedAt: null } } }),
+      },
+      include: { attention: { where: { resolvedAt: null }, orderBy: [{ since: 'asc' }, { step: 'asc' }] }, paymentMethods: { where: { revokedAt: null }, orderBy: { createdAt: 'desc' }, take: 1 } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: query.limit + 1,
       ...(query.cursor && isUuid(query.cursor) ? { cursor: { id: query.cursor }, skip: 0 } : {}),
     });
     const page = rows.slice(0, query.limit);
-    return { items: page.map(toContractResource), nextCursor: rows.length > query.limit ? rows[query.limit].id : null };
+    return {
+      items: page.map(({ attention, paymentMethods, ...row }) => toContractResource(row, { attention, paymentMethod: paymentMethods[0] ?? null })),
+      nextCursor: rows.length > query.limit ? rows[query.limit].id : null,
+    };
   }
 
   async communications(id: string, principal: Principal) {
@@ -111,18 +151,16 @@ export class ContractsService {
   }
 }
 
-/** Database columns of a freshly started contract. */
-function rowOf(state: ContractState) {
-  return {
-    id: state.id,
-    customerId: state.customerId,
-    plan: state.plan,
-    seats: state.seats,
-    status: state.status,
-    timeZone: state.timeZone,
-    startedOn: state.startedOn,
-    trialEndsOn: state.trialEndsOn,
-    billingMode: state.billingMode,
-    revision: state.revision,
-  };
+/** How long `POST /v1/contracts` waits for the workflow to store the new contract. */
+const ROW_WAIT_MS = 15_000;
+
+/**
+ * A contract id derived from the caller, its Idempotency-Key and the request body (UUID form,
+ * version 8 "custom"): the same request retried gets the same id, another body a new one.
+ */
+export function contractIdFromKey(principal: Principal, key: string, body: CreateContractBody): string {
+  const scope = principal.role === 'customer' ? `customer:${principal.customerId}` : 'operator';
+  const hex = createHash('sha256').update(`${scope}\n${key}\n${JSON.stringify(body)}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

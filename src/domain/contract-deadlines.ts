@@ -48,6 +48,24 @@ export function nextDeadline(state: ContractState, policy?: ContractPolicy): Dat
   return next ? startOfLocalDay(next.on, state.timeZone) : null;
 }
 
+const DEADLINE_SUMMARIES: Record<DeadlineKind, (state: ContractState, on: LocalDate) => string> = {
+  'trial-reminder': (s) => `trial reminder before the trial ends on ${s.trialEndsOn ?? '?'}`,
+  'trial-end': (s) => `trial ends on ${s.trialEndsOn ?? '?'}`,
+  'plan-switch': (s, on) => `plan switch to ${s.pendingPlanChange?.plan ?? '?'} on ${on}`,
+  'contract-end': (s) => `contract end on ${s.cancellation?.endsOn ?? '?'}`,
+  'deletion-notice': (s, on) => `data deletion notice on ${on} (deletion on ${s.dataDeletionDueOn ?? '?'})`,
+  'data-deletion': (s) => `data deletion on ${s.dataDeletionDueOn ?? '?'}`,
+};
+
+/**
+ * What the next deadline is, in words for operators ("contract end on 2027-03-31"), shown as the
+ * timer's summary in the Temporal UI; null when nothing is ahead.
+ */
+export function describeNextDeadline(state: ContractState, policy?: ContractPolicy): string | null {
+  const next = earliest(state, policy ?? DEFAULT_CONTRACT_POLICY);
+  return next ? DEADLINE_SUMMARIES[next.kind](state, next.on) : null;
+}
+
 /** Applies every deadline due at `now`, earliest first. */
 export function reachDeadlines(state: ContractState, now: Date, policy: ContractPolicy): Decision {
   let current = state;

@@ -23,7 +23,7 @@ import { bump, notify, record } from './contract-commands';
 import { prorationOfMonth } from './proration';
 
 export * from './contract-state';
-export { nextDeadline } from './contract-deadlines';
+export { describeNextDeadline, nextDeadline } from './contract-deadlines';
 
 /** Time zone of a contract: the customer's country decides (DOMAIN.md, "Parties and time"). */
 export function timeZoneForCountry(country: string): string {

@@ -10,6 +10,8 @@ export const ProblemCode = {
   NOT_FOUND: 'NOT_FOUND',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   UNAVAILABLE: 'UNAVAILABLE',
+  /** `POST …/attention/{step}/retry` for a step that waits for no retry. */
+  NO_SUCH_ATTENTION_ITEM: 'NO_SUCH_ATTENTION_ITEM',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -34,6 +36,7 @@ export class ProblemError extends Error {
 /** HTTP status of a domain error code. */
 export function statusOfDomainCode(code: string): number {
   if (CONFLICT_CODES.has(code)) return HttpStatus.CONFLICT;
+  if (code === ProblemCode.NO_SUCH_ATTENTION_ITEM) return HttpStatus.NOT_FOUND;
   return HttpStatus.UNPROCESSABLE_ENTITY;
 }
 

@@ -30,6 +30,11 @@ export interface SmtpSinkOptions {
   onMessage?: (mail: ReceivedMail) => void | Promise<void>;
   /** Clock for file names; defaults to the system clock (dev tooling, not domain time). */
   now?: () => Date;
+  /**
+   * Tests: recipients for which this returns true are refused with `550 Mailbox unavailable`,
+   * as a real server refuses an unknown mailbox (a permanent failure for the sender).
+   */
+  rejectRecipient?: (address: string) => boolean;
 }
 
 /** A running sink. */
@@ -49,7 +54,7 @@ const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
  * (colons replaced so the name is valid on every file system).
  */
 export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink> {
-  const { port, host = '127.0.0.1', outboxDir, onMessage, now = () => new Date() } = options;
+  const { port, host = '127.0.0.1', outboxDir, onMessage, now = () => new Date(), rejectRecipient } = options;
   await fs.mkdir(outboxDir, { recursive: true });
   const pending = new Set<Promise<unknown>>();
 
@@ -74,6 +79,13 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
     logger: false,
     size: MAX_MESSAGE_BYTES,
     closeTimeout: 2_000,
+    onRcptTo(address, _session, callback) {
+      if (rejectRecipient?.(address.address)) {
+        callback(Object.assign(new Error(`Mailbox unavailable: ${address.address}`), { responseCode: 550 }));
+        return;
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -46,6 +46,7 @@ export async function startPlatform(options: {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities: wired.activities,
+      maxConcurrentActivities: config.sizing.maxConcurrentActivities,
       workflowBundle: options.workflowBundle,
     });
     workerRun = worker.run().catch((error: unknown) => {

@@ -2,6 +2,14 @@ import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { CONTRACT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
+const { IndexedValueType } = temporal.api.enums.v1;
+/** The server's value type of each SDK search attribute type the contract workflow uses. */
+const INDEXED_VALUE_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
 /**
  * Registers the contract search attributes that a namespace does not know yet. Needed when a
  * dev server's database predates a new attribute: upserting an unknown one fails every
@@ -14,8 +22,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({
     namespace,
-    // Every contract attribute is a Keyword (workflows/search-attributes.ts).
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),
   });
   return missing.map((key) => key.name);
 }

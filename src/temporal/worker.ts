@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { AccountActivities } from '../../activities/account.activity';
+import type { AttentionActivities } from '../../activities/attention.activity';
 import type { ContractActivities } from '../../activities/contract-activities';
 
 /**
@@ -12,7 +13,9 @@ export async function createContractWorker(options: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ContractActivities & AccountActivities;
+  activities: ContractActivities & AccountActivities & AttentionActivities;
+  /** Activity slots; the database pool is sized with them (src/config/config.ts, `sizing`). */
+  maxConcurrentActivities: number;
   workflowBundle?: { code: string };
 }): Promise<Worker> {
   return Worker.create({
@@ -20,6 +23,7 @@ export async function createContractWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve(path.join(__dirname, '../../workflows/index')) }),

@@ -28,6 +28,8 @@ export interface TestPlatform {
   prisma: PrismaClient;
   config: AppConfig;
   mails: ReceivedMail[];
+  /** Addresses the SMTP sink refuses with 550 (a permanent failure), e.g. to make a notice bounce. */
+  rejectedRecipients: Set<string>;
   platform: RunningPlatform;
   stop(): Promise<void>;
 }
@@ -35,8 +37,10 @@ export interface TestPlatform {
 export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const mails: ReceivedMail[] = [];
+  const rejectedRecipients = new Set<string>();
   const sink = await startSmtpSink({
     port: 0,
+    rejectRecipient: (address) => rejectedRecipients.has(address),
     outboxDir: `var/test/outbox-${database.name}`,
     onMessage: async ({ raw }) => {
       const parsed = await simpleParser(raw);
@@ -51,7 +55,7 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Vertragswerk Test <billing@test.example>' },
     temporal: { address: env.address, namespace: 'default', taskQueue: `contracts-${database.name}` },
   };
-  const prisma = createPrismaClient(database.url);
+  const prisma = createPrismaClient(database.url, { maxConnections: config.sizing.databasePoolSize });
   const bundle = workflowBundleOption();
   const platform = await startPlatform({
     config,
@@ -68,6 +72,7 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
     prisma,
     config,
     mails,
+    rejectedRecipients,
     platform,
     async stop() {
       await platform.stop();

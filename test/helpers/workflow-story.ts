@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
 import type { AccountActivities } from '../../activities/account.activity';
+import type { AttentionActivities, RaiseAttentionInput } from '../../activities/attention.activity';
 import type { ContractActivities, NotifyCustomerInput, RecordFactInput } from '../../activities/contract-activities';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import type { ContractPolicy, ContractState, NewContract } from '../../src/domain/contract';
@@ -28,8 +30,14 @@ export function berlin(date: string, time = '00:00'): Date {
 }
 
 /** In-memory activities that record every call; duplicates by idempotency key are ignored. */
-export class RecordingActivities implements ContractActivities, AccountActivities {
+export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities {
   readonly notices: NotifyCustomerInput[] = [];
+  readonly attentionRaised: RaiseAttentionInput[] = [];
+  readonly attentionResolved: { contractId: string; step: string }[] = [];
+  /** Notices for which this returns true are rejected for good, as an SMTP 5xx would be. */
+  rejectNotice: (input: NotifyCustomerInput) => boolean = () => false;
+  /** Mail attempts, rejected ones included. */
+  readonly mailAttempts: NotifyCustomerInput[] = [];
   readonly facts: RecordFactInput[] = [];
   readonly downgrades: string[] = [];
   readonly deletions: string[] = [];
@@ -38,7 +46,15 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
     this.saved.push(state);
     return { applied: true };
   }
+  async raiseAttention(input: RaiseAttentionInput) {
+    this.attentionRaised.push(input);
+  }
+  async resolveAttention(input: { contractId: string; step: string }) {
+    this.attentionResolved.push({ contractId: input.contractId, step: input.step });
+  }
   async notifyCustomer(input: NotifyCustomerInput) {
+    this.mailAttempts.push(input);
+    if (this.rejectNotice(input)) throw ApplicationFailure.nonRetryable('SMTP send failed (EENVELOPE 550): mailbox unavailable', 'MailPermanentFailure');
     // A retried activity must carry the same key: duplicates would show up here.
     if (this.notices.some((n) => n.idempotencyKey === input.idempotencyKey)) return { communicationId: 'dup', status: 'skipped' };
     this.notices.push(input);
@@ -82,7 +98,9 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   const env = await createTimeSkippingEnv();
   const activities = new RecordingActivities();
   // Activities are registered by own properties: bind the recorder's methods.
-  const registered: ContractActivities & AccountActivities = {
+  const registered: ContractActivities & AccountActivities & AttentionActivities = {
+    raiseAttention: (input) => activities.raiseAttention(input),
+    resolveAttention: (input) => activities.resolveAttention(input),
     saveContract: (state) => activities.saveContract(state),
     notifyCustomer: (input) => activities.notifyCustomer(input),
     recordFact: (input) => activities.recordFact(input),
