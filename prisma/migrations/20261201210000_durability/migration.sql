@@ -1,4 +1,7 @@
 -- Durability: attention items, payment methods, list indexes, expiring idempotency keys.
+-- AlterTable: nothing ever set a token's revocation
+ALTER TABLE "api_tokens" DROP COLUMN "revoked_at";
+
 -- DropIndex
 DROP INDEX "contracts_customer_id_idx";
 
