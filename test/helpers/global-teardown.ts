@@ -2,11 +2,31 @@
 // (a test that crashed before its afterAll). Test databases are named
 // `vw_test_<run id>_<random>` (see test/helpers/database.ts), so databases of a concurrent run
 // are never touched. The migrated template database is kept on purpose (the next run reuses it).
+// Then it stops the embedded PostgreSQL the global setup started, if it started one.
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 
 import { dropDatabase, testAdminUrl } from './database';
+import { takeEmbeddedTestPostgres } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
+  try {
+    await dropLeftovers();
+  } finally {
+    await stopEmbedded();
+  }
+}
+
+async function stopEmbedded(): Promise<void> {
+  const embedded = takeEmbeddedTestPostgres();
+  if (!embedded) return;
+  const started = Date.now();
+  await embedded.server.stop();
+  if (embedded.removeDataDir) rmSync(embedded.server.dataDir, { recursive: true, force: true });
+  process.stderr.write(`[global-teardown] embedded PostgreSQL stopped (${Date.now() - started} ms)\n`);
+}
+
+async function dropLeftovers(): Promise<void> {
   const runId = process.env.TEST_RUN_ID;
   if (!runId || !/^[0-9a-f]+$/.test(runId)) return;
   const adminUrl = testAdminUrl();

@@ -1,6 +1,6 @@
 // The offline Prisma toolchain: scripts/prisma.mjs with the wasm schema-engine stand-in must
 // deploy the migrations to a fresh database, report a clean status, and work against the
-// embedded PGlite that `npm start` uses when DATABASE_URL is unset.
+// embedded PostgreSQL 17 that `npm start` uses when DATABASE_URL is unset.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { Client } from 'pg';
 
 import { applyMigrations, findRepoRoot } from '../../scripts/migrate';
 import { createTestDatabase, testAdminUrl, databaseUrl, type TestDatabase } from '../helpers/database';
+import { startEmbeddedPostgresChild, type EmbeddedPostgresChild } from '../helpers/embedded-postgres-child';
 import { freePort } from '../helpers/ports';
 
 const root = findRepoRoot(__dirname);
@@ -142,65 +143,31 @@ describe('createTestDatabase (template copy)', () => {
   });
 });
 
-/**
- * Serves a fresh in-memory PGlite over the wire protocol from a child process. Not in-process:
- * PGlite loads its wasm with a dynamic `import()`, which jest's CommonJS sandbox rejects
- * without --experimental-vm-modules (`npm start` runs it in-process, outside jest).
- */
-async function startPglite(port: number): Promise<{ stop(): Promise<void> }> {
-  const code = `
-    const { PGlite } = require('@electric-sql/pglite');
-    const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
-    (async () => {
-      const db = await PGlite.create();
-      // maxConnections: the default of 1 breaks pg pools (the CLI and the engine open several).
-      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: ${port}, maxConnections: 10 });
-      await server.start();
-      process.stdout.write('ready\\n');
-      process.stdin.on('end', async () => { await server.stop(); await db.close(); process.exit(0); });
-      process.stdin.resume();
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const child = spawn(process.execPath, ['-e', code], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (c) => reject(new Error(`PGlite child exited with ${c}`)));
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-  });
-  return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.stdin.end();
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
-}
-
-describe('applyMigrations on embedded PGlite over pglite-socket', () => {
-  let pglite: { stop(): Promise<void> } | undefined;
-  let url: string;
+describe('applyMigrations on the embedded PostgreSQL 17 (the npm start default)', () => {
+  // A cluster of its own (not the harness's server, which may be another PostgreSQL version).
+  const dataDir = path.join(root, 'var', 'test', `migrations-pg-${process.pid}`);
+  let server: EmbeddedPostgresChild | undefined;
 
   beforeAll(async () => {
-    const port = await freePort();
-    pglite = await startPglite(port);
-    url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    server = await startEmbeddedPostgresChild({ dataDir, durable: false });
   });
   afterAll(async () => {
-    await pglite?.stop();
+    await server?.stop();
+    for (const file of [dataDir, `${dataDir}.log`]) fs.rmSync(file, { recursive: true, force: true });
   });
 
   it('applies the migrations, and again as a no-op', async () => {
+    const url = server!.url;
     let started = Date.now();
     await applyMigrations(url);
-    console.log(`applyMigrations on PGlite took ${((Date.now() - started) / 1000).toFixed(2)} s`);
+    console.log(`applyMigrations on embedded PostgreSQL 17 took ${((Date.now() - started) / 1000).toFixed(2)} s`);
     expect(await publicTables(url)).toEqual(EXPECTED_TABLES);
 
     started = Date.now();
     const lines: string[] = [];
     await applyMigrations(url, { log: (line) => lines.push(line) });
-    console.log(`applyMigrations (no-op) on PGlite took ${((Date.now() - started) / 1000).toFixed(2)} s`);
+    console.log(`applyMigrations (no-op) on embedded PostgreSQL 17 took ${((Date.now() - started) / 1000).toFixed(2)} s`);
     expect(lines.join('\n')).toContain('No pending migrations to apply.');
   });
 
