@@ -17,10 +17,14 @@ import { CustomersService } from '../customers/customers.service';
 import type { PrismaClient } from '../database/prisma-client';
 import { HealthController } from '../health/health.controller';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
+import { LettersController } from '../letters/letters.controller';
+import { LettersService } from '../letters/letters.service';
 import { PlansController } from '../plans/plans.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
 import { SuppressionController } from '../suppression/suppression.controller';
 import { SuppressionService } from '../suppression/suppression.service';
+import { PrintPartnerWebhookController } from '../webhooks/print-partner-webhook.controller';
+import { PrintPartnerWebhookService } from '../webhooks/print-partner-webhook.service';
 import type { Clock, SandboxControl } from './clock';
 import { systemClock } from './clock';
 import { APP_CONFIG, CLOCK, PRISMA, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
@@ -51,6 +55,8 @@ export class AppModule {
       UsersService,
       AppointmentsService,
       SuppressionService,
+      LettersService,
+      PrintPartnerWebhookService,
     ];
     const controllers: DynamicModule['controllers'] = [
       HealthController,
@@ -61,6 +67,8 @@ export class AppModule {
       UsersController,
       AppointmentsController,
       SuppressionController,
+      LettersController,
+      PrintPartnerWebhookController,
     ];
     // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.
     if (deps.sandbox) {

@@ -11,6 +11,8 @@ export async function createApp(deps: AppDependencies, options: { logger?: boole
   const app = await NestFactory.create<NestExpressApplication>(AppModule.create(deps), {
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
     bodyParser: true,
+    // Keeps each JSON body's bytes as `request.rawBody`: webhook signatures are over the raw body.
+    rawBody: true,
   });
   app.useBodyParser('json', { limit: '256kb' });
   // Errors thrown before routing (e.g. malformed JSON in the body parser) need the filter too.

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Default webhook secret of the print partner for development and the sandbox; set PRINT_PARTNER_WEBHOOK_SECRET elsewhere. */
+export const DEV_PRINT_PARTNER_WEBHOOK_SECRET = 'dev-print-partner-webhook-secret';
+
 /**
  * Typed, validated configuration. This is the only place that reads `process.env`;
  * everything else receives an `AppConfig`.
@@ -33,7 +36,29 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /** How long an Idempotency-Key (and its stored response) is kept, in hours. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
+  /** Who prints and posts letters: `local` (drop folder, reports through the signed webhook; the default) or `pingen`. */
+  PRINT_PARTNER: z.enum(['local', 'pingen']).default('local'),
+  /** Local print partner: letters are written to `<dir>/<partnerLetterId>/letter.pdf` and `manifest.json`. */
+  PRINT_PARTNER_DROP_DIR: z.string().min(1).default('var/print-partner'),
+  /** Local print partner: where it reports `printed` / `posted`. Default: this platform's API, `http://127.0.0.1:<PORT>/v1/webhooks/print-partner`. */
+  PRINT_PARTNER_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC-SHA256 secret of `POST /v1/webhooks/print-partner` (`X-Signature`). Dev and sandbox default: {@link DEV_PRINT_PARTNER_WEBHOOK_SECRET}. */
+  PRINT_PARTNER_WEBHOOK_SECRET: z.string().min(16).default(DEV_PRINT_PARTNER_WEBHOOK_SECRET),
+  /** Pingen (PRINT_PARTNER=pingen): base URL of the letter API; no default, every Pingen key below is then required. */
+  PINGEN_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Pingen: base URL of the identity service that issues access tokens (`POST /auth/access-tokens`). */
+  PINGEN_IDENTITY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PINGEN_CLIENT_ID: z.string().min(1).optional(),
+  PINGEN_CLIENT_SECRET: z.string().min(1).optional(),
+  PINGEN_ORGANISATION_ID: z.string().min(1).optional(),
+  /** Pingen delivery product (e.g. `fast`, `cheap`, `registered`; which ones exist depends on the country). */
+  PINGEN_DELIVERY_PRODUCT: z.string().min(1).default('fast'),
+  PINGEN_PRINT_MODE: z.enum(['simplex', 'duplex']).default('simplex'),
+  PINGEN_PRINT_SPECTRUM: z.enum(['grayscale', 'color']).default('grayscale'),
 });
+
+/** Keys that must be set when PRINT_PARTNER=pingen. */
+const PINGEN_REQUIRED_KEYS = ['PINGEN_API_URL', 'PINGEN_IDENTITY_URL', 'PINGEN_CLIENT_ID', 'PINGEN_CLIENT_SECRET', 'PINGEN_ORGANISATION_ID'] as const;
 
 /** Connections the API needs besides the worker's activities (requests, idempotency records, health). */
 const API_CONNECTIONS = 10;
@@ -53,6 +78,28 @@ export type AppConfig = Readonly<{
   /** Worker activity slots and the database pool, sized together. */
   sizing: { maxConcurrentActivities: number; databasePoolSize: number };
   idempotencyTtlHours: number;
+  printPartner: PrintPartnerConfig;
+}>;
+
+/** Pingen's letter API (PRINT_PARTNER=pingen). */
+export type PingenConfig = Readonly<{
+  apiUrl: string;
+  identityUrl: string;
+  clientId: string;
+  clientSecret: string;
+  organisationId: string;
+  deliveryProduct: string;
+  printMode: 'simplex' | 'duplex';
+  printSpectrum: 'grayscale' | 'color';
+}>;
+
+/** Letters: which partner prints them, and the secret of its status webhook. */
+export type PrintPartnerConfig = Readonly<{
+  partner: 'local' | 'pingen';
+  webhookSecret: string;
+  local: Readonly<{ dropDir: string; webhookUrl: string }>;
+  /** Set when `partner` is `pingen`. */
+  pingen: PingenConfig | null;
 }>;
 
 /** Parses and validates configuration from an environment-like record. Throws on bad values. */
@@ -70,6 +117,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration: DATABASE_POOL_SIZE (${e.DATABASE_POOL_SIZE}) is below WORKER_MAX_CONCURRENT_ACTIVITIES (${activitySlots}): activities would wait for connections.`,
     );
   }
+  const missingPingenKeys = e.PRINT_PARTNER === 'pingen' ? PINGEN_REQUIRED_KEYS.filter((key) => e[key] === undefined) : [];
+  if (missingPingenKeys.length > 0) {
+    throw new Error(`Invalid configuration: PRINT_PARTNER=pingen needs ${missingPingenKeys.join(', ')}.`);
+  }
   return {
     port: e.PORT,
     role: e.APP_ROLE,
@@ -81,5 +132,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: { temporalDevPort: e.TEMPORAL_DEV_PORT },
     sizing: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, databasePoolSize: e.DATABASE_POOL_SIZE ?? neededConnections },
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    printPartner: {
+      partner: e.PRINT_PARTNER,
+      webhookSecret: e.PRINT_PARTNER_WEBHOOK_SECRET,
+      local: { dropDir: e.PRINT_PARTNER_DROP_DIR, webhookUrl: e.PRINT_PARTNER_WEBHOOK_URL ?? `http://127.0.0.1:${e.PORT}/v1/webhooks/print-partner` },
+      pingen:
+        e.PRINT_PARTNER === 'pingen'
+          ? {
+              apiUrl: e.PINGEN_API_URL as string,
+              identityUrl: e.PINGEN_IDENTITY_URL as string,
+              clientId: e.PINGEN_CLIENT_ID as string,
+              clientSecret: e.PINGEN_CLIENT_SECRET as string,
+              organisationId: e.PINGEN_ORGANISATION_ID as string,
+              deliveryProduct: e.PINGEN_DELIVERY_PRODUCT,
+              printMode: e.PINGEN_PRINT_MODE,
+              printSpectrum: e.PINGEN_PRINT_SPECTRUM,
+            }
+          : null,
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { createPrismaCommunicationsStore } from '../../activities/communications.store';
 import { createAccountActivities } from '../../activities/account.activity';
 import type { AccountActivities } from '../../activities/account.activity';
@@ -7,12 +8,25 @@ import { createAttentionActivities } from '../../activities/attention.activity';
 import type { ContractActivities } from '../../activities/contract-activities';
 import { createContractActivities } from '../../activities/contract-activities';
 import { createMailActivities } from '../../activities/mail.activity';
+import type { PrintPartnerActivities } from '../../activities/print-partner.activity';
+import { createPrintPartnerActivities } from '../../activities/print-partner.activity';
+import type { Clock } from '../app/clock';
+import { systemClock } from '../app/clock';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
+import { createPrismaLettersStore } from '../letters/letters.store';
 import { createMailTransport } from '../mail/mail-transport';
+import { createPrintPartner } from '../print-partner/create-print-partner';
 
-/** Wires the worker's activities to their I/O: database and SMTP. */
-export function createActivities(config: AppConfig, prisma: PrismaClient): { activities: ContractActivities & AccountActivities & AttentionActivities; close(): void } {
+/**
+ * Wires the worker's activities to their I/O: database, SMTP and the print partner. `clock`
+ * stamps the local print partner's status reports (pass the sandbox clock in sandbox mode).
+ */
+export function createActivities(
+  config: AppConfig,
+  prisma: PrismaClient,
+  options: { clock?: Clock } = {},
+): { activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities; close(): void } {
   if (!config.mail.smtpUrl) throw new Error('SMTP_URL is not configured: the worker cannot send mail.');
   const transport = createMailTransport(config.mail.smtpUrl);
   const mail = createMailActivities({
@@ -22,12 +36,18 @@ export function createActivities(config: AppConfig, prisma: PrismaClient): { act
     newId: randomUUID,
     now: () => new Date(),
   });
+  const { partner, description } = createPrintPartner(config.printPartner, { clock: options.clock ?? systemClock });
+  new Logger('Platform').log(description);
   return {
     activities: {
       ...createContractActivities({ prisma, mail, newId: randomUUID }),
       ...createAccountActivities({ prisma }),
       ...createAttentionActivities({ prisma, newId: randomUUID }),
+      ...createPrintPartnerActivities({ store: createPrismaLettersStore(prisma), partner, newId: randomUUID, now: () => new Date() }),
     },
-    close: () => transport.close(),
+    close: () => {
+      transport.close();
+      void partner.close?.();
+    },
   };
 }

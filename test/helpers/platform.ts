@@ -49,8 +49,11 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
     },
   });
   const env = mode === 'sandbox' ? await createTimeSkippingEnv() : await createDevServerEnv();
+  const base = loadConfig({ OPERATOR_TOKEN, PORT: '0', SANDBOX: mode === 'sandbox' ? 'true' : 'false' });
   const config: AppConfig = {
-    ...loadConfig({ OPERATOR_TOKEN, PORT: '0', SANDBOX: mode === 'sandbox' ? 'true' : 'false' }),
+    ...base,
+    // Letters of this platform go to a folder of its own (the local print partner's drop folder).
+    printPartner: { ...base.printPartner, local: { ...base.printPartner.local, dropDir: `var/test/print-partner-${database.name}` } },
     databaseUrl: database.url,
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Vertragswerk Test <billing@test.example>' },
     temporal: { address: env.address, namespace: 'default', taskQueue: `contracts-${database.name}` },
