@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { InvalidMailContextError } from '../src/mail/format-mail-date';
 import type { Locale, MailMessage } from '../src/mail/mail-templates';
 import { isPermanentSmtpError, sendRenderedMail, type MailTransport } from '../src/mail/mail-transport';
+import type { MailAttachment } from '../src/mail/mail-transport';
 import { renderMail, type RenderedMail } from '../src/mail/render-mail';
 
 /** A row of the communications log, as far as the mail activity needs it. */
@@ -32,6 +33,7 @@ export interface CommunicationsStore {
     locale: Locale;
     recipient: string | null;
     subject: string;
+    invoiceId?: string | null;
   }): Promise<CommunicationRecord>;
   markSent(id: string, messageId: string, sentAt: Date): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
@@ -48,6 +50,10 @@ export interface SendMailInput {
   message: MailMessage;
   /** Category for the communications log; defaults to the template name in snake_case (`cancellation_confirmed`). */
   kind?: string;
+  /** Files sent with the mail (the invoice PDF and XRechnung); loaded by the caller, never via workflow history. */
+  attachments?: readonly MailAttachment[];
+  /** The invoice the mail is about; recorded on the communication. */
+  invoiceId?: string | null;
 }
 
 /**
@@ -133,6 +139,7 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
         locale,
         recipient: to,
         subject: rendered.subject,
+        ...(input.invoiceId ? { invoiceId: input.invoiceId } : {}),
       });
       if (record.status === 'sent') {
         return { communicationId: record.id, status: 'skipped', messageId: record.messageId };
@@ -148,7 +155,7 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
 
       let messageId: string;
       try {
-        ({ messageId } = await sendRenderedMail(transport, { from, to, ...rendered, idempotencyKey }));
+        ({ messageId } = await sendRenderedMail(transport, { from, to, ...rendered, idempotencyKey, attachments: input.attachments }));
       } catch (error) {
         const reason = describeSmtpError(error);
         if (isPermanentSmtpError(error)) {

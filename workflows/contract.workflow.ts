@@ -25,10 +25,24 @@ import {
 } from '@temporalio/workflow';
 import type { AccountActivities } from '../activities/account.activity';
 import type { AttentionActivities } from '../activities/attention.activity';
+import type { BillingActivities } from '../activities/billing.activity';
+import type { InvoiceDeliveryActivities } from '../activities/invoice-delivery.types';
 import type { ContractActivities } from '../activities/contract-activities';
-import type { AttentionItem } from '../src/domain/attention';
+import type { AttentionItem, StepCommand } from '../src/domain/attention';
 import { MIRROR_STEP, raiseAttention, resolveAttention } from '../src/domain/attention';
-import type { ContractCommand, ContractEvent, ContractPolicy, ContractState, NewContract } from '../src/domain/contract';
+import type { BillingCommand, BillingPolicy, BillingState } from '../src/domain/billing-run';
+import {
+  buildInvoiceDraft,
+  DEFAULT_BILLING_POLICY,
+  INITIAL_BILLING,
+  issueInvoiceCommand,
+  nextBillingRunAt,
+  nextBillingRunOn,
+  runBilling,
+  trackContractChange,
+} from '../src/domain/billing-run';
+import { localDateOf } from '../src/domain/calendar';
+import type { ContractEvent, ContractPolicy, ContractState, NewContract } from '../src/domain/contract';
 import { decide, DEFAULT_CONTRACT_POLICY, describeNextDeadline, nextDeadline, startContract } from '../src/domain/contract';
 import { startOfLocalDay } from '../src/domain/calendar';
 import { DomainError } from '../src/domain/errors';
@@ -44,6 +58,7 @@ import {
   retryStepUpdate,
   revokePlanChangeUpdate,
   attentionQuery,
+  billingQuery,
   settledQuery,
   stateQuery,
 } from './messages';
@@ -66,6 +81,9 @@ const db = proxyActivities<Pick<ContractActivities, 'saveContract' | 'recordFact
 });
 const mail = proxyActivities<Pick<ContractActivities, 'notifyCustomer'>>({ startToCloseTimeout: '2m', retry: MAIL_RETRY });
 const attentionLog = proxyActivities<AttentionActivities>({ startToCloseTimeout: '30s', retry: ATTENTION_RETRY });
+const billingDb = proxyActivities<BillingActivities>({ startToCloseTimeout: '30s', retry: DATABASE_RETRY });
+// Rendering documents and talking to SMTP or the print partner takes longer than a database write.
+const invoiceDelivery = proxyActivities<InvoiceDeliveryActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
 
 /** Input of a new contract workflow, or of its continuation after continue-as-new. */
 export type ContractWorkflowInput =
@@ -76,13 +94,17 @@ export type ContractWorkflowInput =
       readonly requestedAt: string;
       readonly policy?: ContractPolicy;
       readonly searchAttributes?: boolean;
+      /** Minutes the invoice runs of one day are spread over (config BILLING_SPREAD_MINUTES). */
+      readonly billingSpreadMinutes?: number;
     }
   | {
       readonly kind: 'continued';
       readonly state: ContractState;
-      readonly outbox: readonly ContractCommand[];
+      readonly outbox: readonly StepCommand[];
       readonly policy: ContractPolicy;
       readonly searchAttributes: boolean;
+      readonly billing?: BillingState;
+      readonly billingSpreadMinutes?: number;
       /** Steps waiting for an operator (absent in runs continued before attention items existed). */
       readonly attention?: readonly AttentionItem[];
     };
@@ -92,9 +114,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const policy = input.policy ?? DEFAULT_CONTRACT_POLICY;
   // Search attributes are off only where the server does not know them (time-skipping test server).
   const withSearchAttributes = input.searchAttributes ?? true;
-  const outbox: ContractCommand[] = [];
+  const billingPolicy: BillingPolicy = { ...DEFAULT_BILLING_POLICY, spreadMinutes: input.billingSpreadMinutes ?? DEFAULT_BILLING_POLICY.spreadMinutes };
+  const outbox: StepCommand[] = [];
   let state: ContractState;
   let attention: AttentionItem[] = input.kind === 'continued' ? [...(input.attention ?? [])] : [];
+  let billing: BillingState = input.kind === 'continued' ? (input.billing ?? INITIAL_BILLING) : INITIAL_BILLING;
   if (input.kind === 'new') {
     const started = startContract(input.contract, new Date(input.requestedAt), policy);
     state = started.state;
@@ -125,7 +149,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
    * Runs one side effect. A failure for good becomes an attention item (and a log line with the
    * contract id); a later success of the same step resolves it. Returns whether it succeeded.
    */
-  const runStep = async (step: string, command: ContractCommand | null, effect: () => Promise<unknown>): Promise<boolean> => {
+  const runStep = async (step: string, command: StepCommand | null, effect: () => Promise<unknown>): Promise<boolean> => {
     try {
       await effect();
     } catch (error) {
@@ -158,8 +182,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const persist = (): Promise<boolean> => runStep(MIRROR_STEP, null, () => db.saveContract(state));
   /** Applies an event; domain errors become update failures with the error code as type. */
   const apply = (event: ContractEvent): boolean => {
-    const decision = asFailure(() => decide(state, event, new Date(), policy));
+    const now = new Date();
+    const decision = asFailure(() => decide(state, event, now, policy));
     if (!decision.changed) return false;
+    // Billing charges what the change adds to the period already billed (billing-run.ts).
+    billing = trackContractChange(billing, state, decision.state, localDateOf(now, state.timeZone), billingPolicy);
     state = decision.state;
     outbox.push(...decision.commands);
     publish();
@@ -182,6 +209,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   setHandler(stateQuery, () => state);
   setHandler(attentionQuery, () => attention);
+  setHandler(billingQuery, () => billing);
   setHandler(
     retryStepUpdate,
     async (step: string) => {
@@ -203,7 +231,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
   );
   setHandler(settledQuery, () => {
-    const deadline = nextDeadline(state, policy);
+    const deadline = nextWake();
     return {
       settled: outbox.length === 0 && !sending && allHandlersFinished() && (!deadline || deadline.getTime() > Date.now()),
       revision: state.revision,
@@ -225,6 +253,38 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   command(resumeUpdate, () => ({ type: 'resume' }));
   command(changeSeatsUpdate, (request) => ({ type: 'change-seats', seats: request.seats, userCount: request.userCount }));
 
+  /** What the next wake-up is for, in words ("contract end on 2027-06-30", "invoice run on 2027-02-01"). */
+  function wakeSummary(): string {
+    const contractDeadline = nextDeadline(state, policy);
+    const run = nextBillingRunAt(billing, state, billingPolicy);
+    if (run && (!contractDeadline || run.getTime() < contractDeadline.getTime())) return `invoice run on ${nextBillingRunOn(billing, state) ?? '?'}`;
+    return describeNextDeadline(state, policy) ?? 'next deadline';
+  }
+  /** The next instant something is due: a contract deadline or the next invoice run. */
+  function nextWake(): Date | null {
+    const candidates = [nextDeadline(state, policy), nextBillingRunAt(billing, state, billingPolicy)].filter((d): d is Date => d !== null);
+    return candidates.length > 0 ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
+  }
+  /**
+   * Queues every invoice run that is due: its time has come, or personal data is about to be
+   * deleted on or after its day (the final invoice must be issued while name and address exist).
+   */
+  const queueDueBillingRuns = (): void => {
+    for (;;) {
+      const on = nextBillingRunOn(billing, state);
+      const at = nextBillingRunAt(billing, state, billingPolicy);
+      if (!on || !at) return;
+      const deletion = outbox.findIndex((c) => c.type === 'delete-personal-data');
+      const due = at.getTime() <= Date.now() || (deletion >= 0 && on <= localDateOf(new Date(), state.timeZone));
+      if (!due) return;
+      const result = runBilling(billing, state, on, billingPolicy);
+      billing = result.billing;
+      const command = issueInvoiceCommand(result.run);
+      if (deletion >= 0) outbox.splice(deletion, 0, command);
+      else outbox.push(command);
+    }
+  };
+
   publish();
   await persist();
   for (;;) {
@@ -232,8 +292,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     sending = true;
     while (outbox.length > 0) {
       const next = outbox[0];
-      await runStep(next.step, next, () => carryOut(next, state));
+      let followUps: StepCommand[] = [];
+      await runStep(next.step, next, async () => {
+        followUps = await carryOut(next, state, billingPolicy);
+      });
       outbox.shift();
+      outbox.unshift(...followUps);
     }
     sending = false;
     // Personal data deleted and nothing left for an operator: the contract's workflow is done.
@@ -242,48 +306,83 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       // Drain updates in flight first; then the new run starts with the same state and timers.
       await condition(allHandlersFinished);
       if (outbox.length === 0) {
-        await continueAsNew<typeof contractWorkflow>({ kind: 'continued', state, outbox, policy, searchAttributes: withSearchAttributes, attention });
+        await continueAsNew<typeof contractWorkflow>({
+          kind: 'continued',
+          state,
+          outbox,
+          policy,
+          searchAttributes: withSearchAttributes,
+          attention,
+          billing,
+          billingSpreadMinutes: billingPolicy.spreadMinutes,
+        });
       }
       continue;
     }
     const revision = state.revision;
     const openItems = attention.length;
-    const deadline = nextDeadline(state, policy);
+    const deadline = nextWake();
     const wake = () => outbox.length > 0 || state.revision !== revision || attention.length !== openItems;
     const woken = deadline
-      ? await condition(wake, Math.max(1, deadline.getTime() - Date.now()), { summary: `waits for the ${describeNextDeadline(state, policy) ?? 'next deadline'}` })
+      ? await condition(wake, Math.max(1, deadline.getTime() - Date.now()), { summary: `waits for the ${wakeSummary()}` })
       : (await condition(wake), true);
-    if (!woken && apply({ type: 'deadline-reached' })) await persist();
+    if (!woken) {
+      if (apply({ type: 'deadline-reached' })) await persist();
+      queueDueBillingRuns();
+    }
   }
   await condition(allHandlersFinished);
   return state;
 }
 
-async function carryOut(command: ContractCommand, state: ContractState): Promise<void> {
+/** Carries out one command; returns the commands that follow from it (an issued invoice is delivered next). */
+async function carryOut(command: StepCommand, state: ContractState, billingPolicy: BillingPolicy): Promise<StepCommand[]> {
   const idempotencyKey = `${workflowInfo().workflowId}/${command.step}`;
   switch (command.type) {
+    case 'issue-invoice':
+      return issueInvoice(command, state, idempotencyKey, billingPolicy);
+    case 'deliver-invoice':
+      await invoiceDelivery.deliverInvoice.executeWithOptions({ summary: `deliver invoice ${command.number}` }, [{ idempotencyKey, invoiceId: command.invoiceId }]);
+      return [];
     case 'notify':
       await mail.notifyCustomer.executeWithOptions({ summary: `mail ${command.notice.template} (${command.step})` }, [
         { idempotencyKey, contractId: state.id, notice: command.notice },
       ]);
-      return;
+      return [];
     case 'record':
       await db.recordFact.executeWithOptions({ summary: `fact ${command.fact.type} (${command.step})` }, [
         { idempotencyKey, contractId: state.id, fact: command.fact, occurredAt: new Date().toISOString() },
       ]);
-      return;
+      return [];
     case 'apply-downgrade':
       // Only conferences from the switch on are voided; those held under plus stay as they were.
       await db.applyDowngrade.executeWithOptions({ summary: `downgrade takes effect on ${command.effectiveOn}` }, [
         { contractId: state.id, effectiveAt: startOfLocalDay(command.effectiveOn, state.timeZone).toISOString() },
       ]);
-      return;
+      return [];
     case 'delete-personal-data':
       await db.deletePersonalData.executeWithOptions({ summary: 'delete personal and account data' }, [
         { contractId: state.id, deletedAt: new Date().toISOString() },
       ]);
-      return;
+      return [];
   }
+}
+
+/** One invoice run: read usage and tax profile, let the domain compute the invoice, issue it (once). */
+async function issueInvoice(command: Extract<BillingCommand, { type: 'issue-invoice' }>, state: ContractState, idempotencyKey: string, billingPolicy: BillingPolicy): Promise<StepCommand[]> {
+  const { run } = command;
+  const usageThrough = run.usagePeriod?.to ?? null;
+  const inputs = await billingDb.prepareInvoiceRun.executeWithOptions({ summary: `invoice run ${run.runOn}: usage and tax profile` }, [{ contractId: state.id, usageThrough }]);
+  const draft = buildInvoiceDraft(run, inputs.usage, inputs.tax, billingPolicy);
+  if (!draft) {
+    log.info('invoice run: the total is zero, no invoice is issued', { contractId: state.id, runOn: run.runOn });
+    return [];
+  }
+  const issued = await billingDb.issueInvoice.executeWithOptions({ summary: `issue the invoice of ${run.runOn}` }, [
+    { idempotencyKey, contractId: state.id, draft, usageAsOf: inputs.usageAsOf, usageThrough },
+  ]);
+  log.info('invoice issued', { contractId: state.id, number: issued.number, grossCents: draft.grossCents, created: issued.created });
+  return [{ type: 'deliver-invoice', step: `${command.step}/delivery`, invoiceId: issued.invoiceId, number: issued.number }];
 }
 
 /** `<type>: <message>` of an activity failure's cause (the activity's ApplicationFailure, a timeout, …). */

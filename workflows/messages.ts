@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CancellationChannel, ContractState, PaymentMethodType } from '../src/domain/contract';
 import type { PlanId } from '../src/domain/plans';
 import type { AttentionItem } from '../src/domain/attention';
+import type { BillingState } from '../src/domain/billing-run';
 
 /** Body of the `cancel` update. */
 export interface CancelRequest {
@@ -68,4 +69,6 @@ export const retryStepUpdate = defineUpdate<RetryStepResult, [string]>('retrySte
 export const stateQuery = defineQuery<ContractState>('state');
 /** The contract's open attention items (steps that failed for good). */
 export const attentionQuery = defineQuery<readonly AttentionItem[]>('attention');
+/** The contract's billing slice: last run, what it billed in advance, pending charges. */
+export const billingQuery = defineQuery<BillingState>('billing');
 export const settledQuery = defineQuery<SettledStatus>('settled');

@@ -17,6 +17,8 @@ import { CustomersService } from '../customers/customers.service';
 import type { PrismaClient } from '../database/prisma-client';
 import { HealthController } from '../health/health.controller';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
+import { ContractInvoicesController, InvoicesController } from '../invoices/invoices.controller';
+import { InvoicesService } from '../invoices/invoices.service';
 import { LettersController } from '../letters/letters.controller';
 import { LettersService } from '../letters/letters.service';
 import { PlansController } from '../plans/plans.controller';
@@ -56,6 +58,7 @@ export class AppModule {
       AppointmentsService,
       SuppressionService,
       LettersService,
+      InvoicesService,
       PrintPartnerWebhookService,
     ];
     const controllers: DynamicModule['controllers'] = [
@@ -68,6 +71,8 @@ export class AppModule {
       AppointmentsController,
       SuppressionController,
       LettersController,
+      InvoicesController,
+      ContractInvoicesController,
       PrintPartnerWebhookController,
     ];
     // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.

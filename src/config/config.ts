@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { normalizeIban } from '../domain/iban';
+import type { Issuer } from '../domain/invoice';
 
 /** Default webhook secret of the print partner for development and the sandbox; set PRINT_PARTNER_WEBHOOK_SECRET elsewhere. */
 export const DEV_PRINT_PARTNER_WEBHOOK_SECRET = 'dev-print-partner-webhook-secret';
@@ -34,6 +36,25 @@ const envSchema = z.object({
    * so the pool is never the bottleneck of the activity slots; a smaller value is rejected.
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  /** The issuer printed on every invoice (DOMAIN.md, "Parties and time"); the defaults are a demo company. */
+  ISSUER_NAME: z.string().min(1).default('Vertragswerk GmbH'),
+  ISSUER_ADDRESS_LINE1: z.string().min(1).default('Musterstraße 1'),
+  ISSUER_POSTAL_CODE: z.string().min(1).default('10115'),
+  ISSUER_CITY: z.string().min(1).default('Berlin'),
+  ISSUER_COUNTRY: z.enum(['DE', 'AT']).default('DE'),
+  ISSUER_VAT_ID: z.string().regex(/^(DE\d{9}|ATU\d{8})$/, 'must be a DE or AT VAT ID').default('DE123456789'),
+  ISSUER_IBAN: z.string().refine((v) => normalizeIban(v) !== null, 'must be a valid IBAN').default('DE89370400440532013000'),
+  ISSUER_BIC: z.string().regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'must be a BIC').default('COBADEFFXXX'),
+  ISSUER_BANK_NAME: z.string().min(1).default('Commerzbank'),
+  /** SEPA creditor identifier (Gläubiger-ID); the default is the Bundesbank's published test id. */
+  ISSUER_CREDITOR_ID: z.string().min(8).default('DE98ZZZ09999999999'),
+  ISSUER_EMAIL: z.string().email().default('rechnung@vertragswerk.example'),
+  ISSUER_PHONE: z.string().min(1).default('+49 30 1234567'),
+  ISSUER_WEBSITE: z.string().min(1).default('vertragswerk.example'),
+  ISSUER_REGISTER: z.string().min(1).default('Amtsgericht Berlin-Charlottenburg HRB 000000'),
+  ISSUER_MANAGING_DIRECTORS: z.string().min(1).default('Erika Mustermann'),
+  /** The 1st-of-month runs are spread over this many minutes after 00:00 local (docs/billing.md). */
+  BILLING_SPREAD_MINUTES: z.coerce.number().int().min(0).max(24 * 60 - 1).default(240),
   /** How long an Idempotency-Key (and its stored response) is kept, in hours. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
   /** Who prints and posts letters: `local` (drop folder, reports through the signed webhook; the default) or `pingen`. */
@@ -79,6 +100,8 @@ export type AppConfig = Readonly<{
   sizing: { maxConcurrentActivities: number; databasePoolSize: number };
   idempotencyTtlHours: number;
   printPartner: PrintPartnerConfig;
+  issuer: Issuer;
+  billing: { spreadMinutes: number };
 }>;
 
 /** Pingen's letter API (PRINT_PARTNER=pingen). */
@@ -132,6 +155,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: { temporalDevPort: e.TEMPORAL_DEV_PORT },
     sizing: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, databasePoolSize: e.DATABASE_POOL_SIZE ?? neededConnections },
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    issuer: {
+      name: e.ISSUER_NAME,
+      addressLine1: e.ISSUER_ADDRESS_LINE1,
+      addressLine2: null,
+      postalCode: e.ISSUER_POSTAL_CODE,
+      city: e.ISSUER_CITY,
+      country: e.ISSUER_COUNTRY,
+      vatId: e.ISSUER_VAT_ID,
+      email: e.ISSUER_EMAIL,
+      iban: normalizeIban(e.ISSUER_IBAN) as string,
+      bic: e.ISSUER_BIC,
+      bankName: e.ISSUER_BANK_NAME,
+      creditorId: e.ISSUER_CREDITOR_ID,
+      register: e.ISSUER_REGISTER,
+      managingDirectors: e.ISSUER_MANAGING_DIRECTORS,
+      phone: e.ISSUER_PHONE,
+      website: e.ISSUER_WEBSITE,
+    },
+    billing: { spreadMinutes: e.BILLING_SPREAD_MINUTES },
     printPartner: {
       partner: e.PRINT_PARTNER,
       webhookSecret: e.PRINT_PARTNER_WEBHOOK_SECRET,

@@ -64,7 +64,7 @@ export class ContractsService {
       await this.temporal.workflow.start<typeof contractWorkflow>('contractWorkflow', {
         workflowId,
         taskQueue: this.config.temporal.taskQueue,
-        args: [{ kind: 'new', contract, requestedAt: requestedAt.toISOString(), searchAttributes: !this.config.sandbox }],
+        args: [{ kind: 'new', contract, requestedAt: requestedAt.toISOString(), searchAttributes: !this.config.sandbox, billingSpreadMinutes: this.config.billing.spreadMinutes }],
         // A contract id is never used twice, not even after its workflow completed.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });

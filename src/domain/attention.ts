@@ -3,10 +3,14 @@
  * exhausted). The contract workflow never fails because a step failed: it parks the step here,
  * keeps every deadline, and lets an operator run it again (docs/attention.md).
  */
+import type { BillingCommand } from './billing-run';
 import type { ContractCommand } from './contract-state';
 
+/** Every command the contract workflow carries out as a step. */
+export type StepCommand = ContractCommand | BillingCommand;
+
 /** What kind of side effect failed; shown to operators and used as a filter. */
-export type AttentionKind = 'mail' | 'fact' | 'downgrade' | 'data-deletion' | 'database-mirror';
+export type AttentionKind = 'mail' | 'fact' | 'downgrade' | 'data-deletion' | 'database-mirror' | 'invoice' | 'invoice-delivery';
 
 /** Step name of the database mirror (saving the contract row); it has no command of its own. */
 export const MIRROR_STEP = 'save-contract';
@@ -23,11 +27,11 @@ export interface AttentionItem {
   /** Failed runs of this step (each run is one Temporal activity with its own bounded retries). */
   readonly attempts: number;
   /** The command to carry out again on retry; null for the mirror (it saves the current state). */
-  readonly command: ContractCommand | null;
+  readonly command: StepCommand | null;
 }
 
 /** The attention kind of a command. */
-export function attentionKindOf(command: ContractCommand | null): AttentionKind {
+export function attentionKindOf(command: StepCommand | null): AttentionKind {
   if (command === null) return 'database-mirror';
   switch (command.type) {
     case 'notify':
@@ -38,11 +42,15 @@ export function attentionKindOf(command: ContractCommand | null): AttentionKind 
       return 'downgrade';
     case 'delete-personal-data':
       return 'data-deletion';
+    case 'issue-invoice':
+      return 'invoice';
+    case 'deliver-invoice':
+      return 'invoice-delivery';
   }
 }
 
 /** Items after `step` failed at `now` with `error`: a new item, or the same one with one more attempt. */
-export function raiseAttention(items: readonly AttentionItem[], step: string, command: ContractCommand | null, error: string, now: Date): AttentionItem[] {
+export function raiseAttention(items: readonly AttentionItem[], step: string, command: StepCommand | null, error: string, now: Date): AttentionItem[] {
   const existing = items.find((i) => i.step === step);
   if (existing) return items.map((i) => (i.step === step ? { ...i, error, attempts: i.attempts + 1 } : i));
   return [...items, { step, kind: attentionKindOf(command), error, since: now.toISOString(), attempts: 1, command }];

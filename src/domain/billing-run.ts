@@ -283,3 +283,15 @@ export function buildInvoiceDraft(run: BillingRun, usage: UsageSummary, tax: Tax
     currency: 'EUR',
   };
 }
+
+/** Side effects of billing, carried out by the contract workflow like its other commands. */
+export type BillingCommand =
+  /** Read usage and the tax profile, compute the invoice ({@link buildInvoiceDraft}), issue it. */
+  | { readonly type: 'issue-invoice'; readonly step: string; readonly run: BillingRun }
+  /** Render the invoice's documents (once) and deliver it by e-mail or as a letter. */
+  | { readonly type: 'deliver-invoice'; readonly step: string; readonly invoiceId: string; readonly number: string };
+
+/** The command of a run: step `bill/<day>` names it (and its idempotency key) for good. */
+export function issueInvoiceCommand(run: BillingRun): BillingCommand {
+  return { type: 'issue-invoice', step: `bill/${run.runOn}`, run };
+}

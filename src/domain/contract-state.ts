@@ -169,6 +169,20 @@ export type ContractNotice =
         /** Day the personal and account data is deleted. */
         deletionOn: LocalDate;
       };
+    }
+  | {
+      /** An issued invoice, sent with its PDF (ZUGFeRD) and XRechnung attached. */
+      readonly template: 'invoice-issued';
+      readonly context: {
+        invoiceNumber: string;
+        issuedOn: LocalDate;
+        dueOn: LocalDate;
+        /** Gross amount in cents. */
+        grossCents: number;
+        paymentMethod: 'transfer' | 'sepa' | 'card' | 'prepaid';
+        /** SEPA: the mandate the amount is collected under on the due date. */
+        mandateReference: string | null;
+      };
     };
 
 /** A fact billing and operators read later (plan changes with proration, pauses, seats). */

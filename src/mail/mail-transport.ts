@@ -9,6 +9,13 @@ import nodemailer, { type SMTPSentMessageInfo, type SMTPTransportOptions, type T
 export type MailTransport = Transporter<SMTPSentMessageInfo, SMTPTransportOptions>;
 
 /** A rendered mail plus its envelope and optional idempotency data. */
+/** A file sent with a mail. */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
 export interface OutgoingMail {
   from: string;
   to: string;
@@ -23,6 +30,7 @@ export interface OutgoingMail {
   /** Explicit Message-ID including angle brackets, e.g. `<abc@vertragswerk>`. */
   messageId?: string;
   headers?: Record<string, string>;
+  attachments?: readonly MailAttachment[];
 }
 
 /** Domain part of generated Message-IDs. */
@@ -75,6 +83,7 @@ export async function sendRenderedMail(transport: MailTransport, mail: OutgoingM
     text: mail.text,
     html: mail.html,
     headers,
+    ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
     ...(messageId !== undefined ? { messageId } : {}),
   });
   return { messageId: info.messageId };

@@ -10,6 +10,10 @@ import { createContractActivities } from '../../activities/contract-activities';
 import { createMailActivities } from '../../activities/mail.activity';
 import type { PrintPartnerActivities } from '../../activities/print-partner.activity';
 import { createPrintPartnerActivities } from '../../activities/print-partner.activity';
+import type { BillingActivities } from '../../activities/billing.activity';
+import { createBillingActivities } from '../../activities/billing.activity';
+import type { InvoiceDeliveryActivities } from '../../activities/invoice-delivery.activity';
+import { createInvoiceDeliveryActivities, invoiceLetterDocuments } from '../../activities/invoice-delivery.activity';
 import type { Clock } from '../app/clock';
 import { systemClock } from '../app/clock';
 import type { AppConfig } from '../config/config';
@@ -26,7 +30,10 @@ export function createActivities(
   config: AppConfig,
   prisma: PrismaClient,
   options: { clock?: Clock } = {},
-): { activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities; close(): void } {
+): {
+  activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities & BillingActivities & InvoiceDeliveryActivities;
+  close(): void;
+} {
   if (!config.mail.smtpUrl) throw new Error('SMTP_URL is not configured: the worker cannot send mail.');
   const transport = createMailTransport(config.mail.smtpUrl);
   const mail = createMailActivities({
@@ -38,12 +45,21 @@ export function createActivities(
   });
   const { partner, description } = createPrintPartner(config.printPartner, { clock: options.clock ?? systemClock });
   new Logger('Platform').log(description);
+  const letters = createPrintPartnerActivities({
+    store: createPrismaLettersStore(prisma),
+    partner,
+    documents: invoiceLetterDocuments(prisma),
+    newId: randomUUID,
+    now: () => new Date(),
+  });
   return {
     activities: {
       ...createContractActivities({ prisma, mail, newId: randomUUID }),
       ...createAccountActivities({ prisma }),
       ...createAttentionActivities({ prisma, newId: randomUUID }),
-      ...createPrintPartnerActivities({ store: createPrismaLettersStore(prisma), partner, newId: randomUUID, now: () => new Date() }),
+      ...letters,
+      ...createBillingActivities({ prisma, issuer: config.issuer, newId: randomUUID }),
+      ...createInvoiceDeliveryActivities({ prisma, mail, letters }),
     },
     close: () => {
       transport.close();

@@ -39,7 +39,7 @@ export async function startPlatform(options: {
   let workerRun: Promise<void> | null = null;
   let closeActivities: () => void = () => undefined;
   if (config.role !== 'api') {
-    const wired = createActivities(config, prisma);
+    const wired = createActivities(config, prisma, { clock: options.sandbox ?? options.clock });
     closeActivities = wired.close;
     worker = await createContractWorker({
       connection: options.nativeConnection,

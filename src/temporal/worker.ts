@@ -13,7 +13,7 @@ export async function createContractWorker(options: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ContractActivities & AccountActivities & AttentionActivities;
+  activities: object;
   /** Activity slots; the database pool is sized with them (src/config/config.ts, `sizing`). */
   maxConcurrentActivities: number;
   workflowBundle?: { code: string };

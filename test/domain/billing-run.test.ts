@@ -19,6 +19,7 @@ import type { ContractEvent, ContractState, NewContract } from '../../src/domain
 import { decide, startContract } from '../../src/domain/contract';
 import type { InvoiceDraft } from '../../src/domain/invoice';
 import { divideHalfUp, prorate, vatOf } from '../../src/domain/money';
+import { retainUntil } from '../../src/domain/retention';
 import type { TaxProfile } from '../../src/domain/vat';
 import { taxTreatment, vatRateOn } from '../../src/domain/vat';
 
@@ -319,5 +320,17 @@ describe('when runs happen', () => {
     const at = nextBillingRunAt(story.billing, story.contract) as Date;
     const offset = billingOffsetMinutes(story.contract.id) * 60_000;
     expect(new Date(at.getTime() - offset).toISOString()).toBe(midnightUtc);
+  });
+});
+
+describe('retention dates of invoices', () => {
+  test.each([
+    ['invoice', '2027-01-15', 'AT', '2034-12-31'],
+    ['invoice', '2027-12-31', 'AT', '2034-12-31'],
+    ['invoice', '2027-01-01', 'DE', '2035-12-31'],
+    ['ledger-entry', '2027-06-30', 'DE', '2037-12-31'],
+    ['letter', '2028-02-29', 'DE', '2034-12-31'],
+  ] as const)('%s created %s, issuer %s → kept through %s', (type, createdOn, country, expected) => {
+    expect(retainUntil(type, createdOn, country)).toBe(expected);
   });
 });

@@ -2,6 +2,19 @@ import type { MailMessage, MailTemplateName } from '../../src/mail/mail-template
 
 // One sample per template; the mapped type makes this fail to compile when a template is added without one.
 export const SAMPLES: { [K in MailTemplateName]: Extract<MailMessage, { template: K }> } = {
+  'invoice-issued': {
+    template: 'invoice-issued',
+    context: {
+      customerName: 'Erika Mustermann',
+      contractId: 'c-1001',
+      invoiceNumber: '2027-000002',
+      issuedOn: '2027-02-01',
+      dueOn: '2027-02-15',
+      grossCents: 8211,
+      paymentMethod: 'transfer',
+      mandateReference: null,
+    },
+  },
   'contract-started': {
     template: 'contract-started',
     context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'plus', startedOn: '2027-01-10', trialEndsOn: '2027-02-08' },

@@ -12,6 +12,9 @@ import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AccountActivities } from '../../activities/account.activity';
 import type { AttentionActivities, RaiseAttentionInput } from '../../activities/attention.activity';
+import type { BillingActivities, IssueInvoiceInput, PrepareInvoiceRunInput } from '../../activities/billing.activity';
+import type { DeliverInvoiceInput, InvoiceDeliveryActivities } from '../../activities/invoice-delivery.types';
+import type { TaxProfile } from '../../src/domain/vat';
 import type { ContractActivities, NotifyCustomerInput, RecordFactInput } from '../../activities/contract-activities';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import type { ContractPolicy, ContractState, NewContract } from '../../src/domain/contract';
@@ -30,7 +33,16 @@ export function berlin(date: string, time = '00:00'): Date {
 }
 
 /** In-memory activities that record every call; duplicates by idempotency key are ignored. */
-export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities {
+export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities, BillingActivities, InvoiceDeliveryActivities {
+  /** Issued invoices (numbered in order, like the real numbering: once per idempotency key). */
+  readonly invoices: (IssueInvoiceInput & { invoiceId: string; number: string })[] = [];
+  readonly deliveries: DeliverInvoiceInput[] = [];
+  /** `<activity> <contractId>` in the order the activities ran (first attempts and retries). */
+  readonly calls: string[] = [];
+  /** SMS usage per contract, as `[occurredOn, quantity]`, billed once. */
+  readonly usage = new Map<string, { on: string; quantity: number; billed: boolean }[]>();
+  /** Tax profile per contract (default: German business). */
+  readonly taxProfiles = new Map<string, TaxProfile>();
   readonly notices: NotifyCustomerInput[] = [];
   readonly attentionRaised: RaiseAttentionInput[] = [];
   readonly attentionResolved: { contractId: string; step: string }[] = [];
@@ -45,6 +57,33 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
   async saveContract(state: ContractState) {
     this.saved.push(state);
     return { applied: true };
+  }
+  async prepareInvoiceRun(input: PrepareInvoiceRunInput) {
+    const open = (this.usage.get(input.contractId) ?? []).filter((u) => !u.billed && input.usageThrough !== null && u.on <= input.usageThrough);
+    const firstOn = open.map((u) => u.on).sort()[0] ?? null;
+    return {
+      usage: { quantity: open.reduce((a, u) => a + u.quantity, 0), firstOn },
+      usageAsOf: new Date().toISOString(),
+      tax: this.taxProfiles.get(input.contractId) ?? { issuerCountry: 'DE' as const, customerCountry: 'DE' as const, customerType: 'business' as const, customerVatId: null },
+    };
+  }
+  async issueInvoice(input: IssueInvoiceInput) {
+    this.calls.push(`issueInvoice ${input.contractId}`);
+    const existing = this.invoices.find((i) => i.idempotencyKey === input.idempotencyKey);
+    if (existing) return { invoiceId: existing.invoiceId, number: existing.number, created: false };
+    const year = input.draft.issuedOn.slice(0, 4);
+    const number = `${year}-${String(this.invoices.filter((i) => i.number.startsWith(year)).length + 1).padStart(6, '0')}`;
+    const invoice = { ...input, invoiceId: randomUUID(), number };
+    this.invoices.push(invoice);
+    for (const u of this.usage.get(input.contractId) ?? []) if (input.usageThrough && u.on <= input.usageThrough) u.billed = true;
+    return { invoiceId: invoice.invoiceId, number, created: true };
+  }
+  async deliverInvoice(input: DeliverInvoiceInput) {
+    if (!this.deliveries.some((d) => d.idempotencyKey === input.idempotencyKey)) this.deliveries.push(input);
+    return { channel: 'email' as const, communicationId: input.idempotencyKey };
+  }
+  invoicesOf(contractId: string) {
+    return this.invoices.filter((i) => i.contractId === contractId);
   }
   async raiseAttention(input: RaiseAttentionInput) {
     this.attentionRaised.push(input);
@@ -69,6 +108,7 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
     return { removedUsers: 0, cancelledAppointments: 0 };
   }
   async deletePersonalData(input: { contractId: string; deletedAt: string }) {
+    this.calls.push(`deletePersonalData ${input.contractId}`);
     this.deletions.push(input.contractId);
     return { deletedUsers: 0, deletedAppointments: 0, customerProfileDeleted: true };
   }
@@ -88,6 +128,11 @@ export interface StoryWorld {
   /** Waits until every contract workflow has carried out its side effects (the clock stays). */
   settle(): Promise<void>;
   start(contract: NewContract, policy?: ContractPolicy): Promise<Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>>;
+  /**
+   * Terminates the world's running workflows (call after each story): contracts bill every
+   * month, so workflows left running would make every later clock skip work through them.
+   */
+  retire(): Promise<void>;
   /** With RECORD_HISTORIES=1, writes a story's history to test/histories/ for the replay tier. */
   recordHistory(workflowId: string, name: string): Promise<void>;
   teardown(): Promise<void>;
@@ -98,7 +143,10 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   const env = await createTimeSkippingEnv();
   const activities = new RecordingActivities();
   // Activities are registered by own properties: bind the recorder's methods.
-  const registered: ContractActivities & AccountActivities & AttentionActivities = {
+  const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities = {
+    prepareInvoiceRun: (input) => activities.prepareInvoiceRun(input),
+    issueInvoice: (input) => activities.issueInvoice(input),
+    deliverInvoice: (input) => activities.deliverInvoice(input),
     raiseAttention: (input) => activities.raiseAttention(input),
     resolveAttention: (input) => activities.resolveAttention(input),
     saveContract: (state) => activities.saveContract(state),
@@ -112,10 +160,25 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   const running = new Set<string>();
   const skipTo = async (to: Date): Promise<void> => {
     await skipClock(env, to);
-    for (const workflowId of running) {
+    for (const workflowId of [...running]) {
       const handle = env.client.workflow.getHandle(workflowId);
-      const isSettled = async () => isSettledAt(await handle.query(settledQuery), to);
-      for (let i = 0; i < 400 && !(await isSettled()); i++) await new Promise((r) => setTimeout(r, 25));
+      // A workflow that completed or was terminated has nothing left to settle.
+      if ((await handle.describe()).status.name !== 'RUNNING') {
+        running.delete(workflowId);
+        continue;
+      }
+      // NOTE: a query that reaches the time-skipping server while the run continues as new can go
+      // unanswered; asking again (it then reaches the new run) is the way out.
+      const isSettled = async () => {
+        const status = await Promise.race([handle.query(settledQuery), new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref())]);
+        return status !== null && isSettledAt(status, to);
+      };
+      let i = 0;
+      for (; i < 400 && !(await isSettled()); i++) await new Promise((r) => setTimeout(r, 25));
+      if (i === 400) {
+        const status = await handle.query(settledQuery);
+        throw new Error(`${workflowId} did not settle by ${to.toISOString()}: ${JSON.stringify(status)}`);
+      }
     }
   };
   return {
@@ -133,6 +196,18 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
         taskQueue,
         args: [{ kind: 'new', contract, requestedAt, searchAttributes: false, ...(policy ? { policy } : {}) }],
       });
+    },
+    async retire() {
+      // Settle first: terminating a workflow with an activity in flight leaves the time-skipping
+      // server's skip lock taken, and the next skip hangs.
+      await skipTo(new Date(await env.currentTimeMs()));
+      for (const workflowId of running) {
+        await env.client.workflow
+          .getHandle(workflowId)
+          .terminate('story finished')
+          .catch(() => undefined); // already completed
+      }
+      running.clear();
     },
     async recordHistory(workflowId, name) {
       if (process.env.RECORD_HISTORIES !== '1') return;

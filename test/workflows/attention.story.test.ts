@@ -13,6 +13,9 @@ let world: StoryWorld;
 beforeAll(async () => {
   world = await createStoryWorld('story-attention');
 });
+afterEach(async () => {
+  await world?.retire();
+});
 afterAll(async () => {
   await world?.teardown();
 });

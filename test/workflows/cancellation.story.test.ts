@@ -4,6 +4,7 @@
  * same paths against PostgreSQL and SMTP.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { nextDeadline } from '../../src/domain/contract';
 import { cancelUpdate, revokeCancellationUpdate, settledQuery, stateQuery } from '../../workflows/messages';
 import type { StoryWorld } from '../helpers/workflow-story';
 import { berlin, createStoryWorld, newContract } from '../helpers/workflow-story';
@@ -11,6 +12,9 @@ import { berlin, createStoryWorld, newContract } from '../helpers/workflow-story
 let world: StoryWorld;
 beforeAll(async () => {
   world = await createStoryWorld('story-cancellation');
+});
+afterEach(async () => {
+  await world?.retire();
 });
 afterAll(async () => {
   await world?.teardown();
@@ -62,8 +66,12 @@ test('revoked cancellation: a later notice counts from its own receipt date', as
   await expect(handle.executeUpdate(cancelUpdate, { args: [{ deleteData: false, channel: 'online', reason: null }] })).rejects.toMatchObject({
     cause: { type: 'ALREADY_CANCELLED' },
   });
+  // The contract's own next deadline is its end; the workflow wakes earlier, for November's invoice run.
+  expect(nextDeadline(await handle.query(stateQuery))?.toISOString()).toBe(berlin('2028-04-01').toISOString());
   const settled = await handle.query(settledQuery);
-  expect(settled.nextDeadline).toBe(berlin('2028-04-01').toISOString());
+  const wake = Date.parse(settled.nextDeadline as string);
+  expect(wake).toBeGreaterThanOrEqual(berlin('2027-11-01').getTime());
+  expect(wake).toBeLessThan(berlin('2027-11-01', '04:00').getTime());
 
   await world.skipTo(berlin('2028-04-01', '00:00'));
   const final = await handle.query(stateQuery);
