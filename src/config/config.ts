@@ -121,6 +121,8 @@ export type PrintPartnerConfig = Readonly<{
   partner: 'local' | 'pingen';
   webhookSecret: string;
   local: Readonly<{ dropDir: string; webhookUrl: string }>;
+  /** PRINT_PARTNER_WEBHOOK_URL was set; otherwise the platform points the local partner at its own API. */
+  webhookUrlConfigured: boolean;
   /** Set when `partner` is `pingen`. */
   pingen: PingenConfig | null;
 }>;
@@ -178,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       partner: e.PRINT_PARTNER,
       webhookSecret: e.PRINT_PARTNER_WEBHOOK_SECRET,
       local: { dropDir: e.PRINT_PARTNER_DROP_DIR, webhookUrl: e.PRINT_PARTNER_WEBHOOK_URL ?? `http://127.0.0.1:${e.PORT}/v1/webhooks/print-partner` },
+      webhookUrlConfigured: e.PRINT_PARTNER_WEBHOOK_URL !== undefined,
       pingen:
         e.PRINT_PARTNER === 'pingen'
           ? {

@@ -38,8 +38,22 @@ export async function startPlatform(options: {
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let closeActivities: () => void = () => undefined;
+  // The API listens first: with PORT=0 its port is known only then, and the local print partner
+  // reports to it (unless PRINT_PARTNER_WEBHOOK_URL names another place).
+  let app: INestApplication | null = null;
+  let url: string | null = null;
+  if (config.role !== 'worker') {
+    app = await createApp({ config, prisma, temporal: options.client, sandbox: options.sandbox, clock: options.clock }, { logger: options.logger });
+    await app.listen(config.port, options.host ?? '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  }
   if (config.role !== 'api') {
-    const wired = createActivities(config, prisma, { clock: options.sandbox ?? options.clock });
+    const workerConfig: AppConfig =
+      url && !config.printPartner.webhookUrlConfigured
+        ? { ...config, printPartner: { ...config.printPartner, local: { ...config.printPartner.local, webhookUrl: `${url}/v1/webhooks/print-partner` } } }
+        : config;
+    const wired = createActivities(workerConfig, prisma, { clock: options.sandbox ?? options.clock });
     closeActivities = wired.close;
     worker = await createContractWorker({
       connection: options.nativeConnection,
@@ -53,14 +67,6 @@ export async function startPlatform(options: {
       logger.error(`worker stopped with an error: ${(error as Error).stack ?? String(error)}`);
       throw error;
     });
-  }
-  let app: INestApplication | null = null;
-  let url: string | null = null;
-  if (config.role !== 'worker') {
-    app = await createApp({ config, prisma, temporal: options.client, sandbox: options.sandbox, clock: options.clock }, { logger: options.logger });
-    await app.listen(config.port, options.host ?? '127.0.0.1');
-    const address = app.getHttpServer().address() as { port: number };
-    url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
   }
   return {
     app,
