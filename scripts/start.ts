@@ -117,14 +117,15 @@ async function main(): Promise<void> {
       let ui: string | null = null;
       if (sandboxDir) {
         const testServer = await resolveTemporalTestServer();
-        env = await TestWorkflowEnvironment.createTimeSkipping(
-          testServer ? { server: { executable: { type: 'existing-path', path: inOwnSession(testServer, sandboxDir) } } } : {},
+        const dir = sandboxDir;
+        env = await retryServerStart(logger, () =>
+          TestWorkflowEnvironment.createTimeSkipping(testServer ? { server: { executable: { type: 'existing-path', path: inOwnSession(testServer, dir) } } } : {}),
         );
         cleanups.push(() => env.teardown());
       } else {
         const cli = await resolveTemporalCli();
         const port = base.dev.temporalDevPort;
-        env = await TestWorkflowEnvironment.createLocal({
+        env = await retryServerStart(logger, () => TestWorkflowEnvironment.createLocal({
           server: {
             ...(cli ? { executable: { type: 'existing-path', path: inOwnSession(cli, varDir) } } : {}),
             ip: '127.0.0.1',
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
             namespace: base.temporal.namespace,
             searchAttributes: [...CONTRACT_SEARCH_ATTRIBUTES],
           },
-        });
+        }));
         cleanups.push(() => env.teardown());
         ui = `http://127.0.0.1:${port + 1000}`;
         // A dev database from an older version may lack newer attributes.
@@ -226,6 +227,25 @@ function inOwnSession(binary: string, dir: string): string {
     { mode: 0o755 },
   );
   return file;
+}
+
+/** Attempts to start a Temporal server before giving up. */
+const SERVER_START_ATTEMPTS = 3;
+
+/**
+ * Starts a Temporal server, again if it did not open its port in time: the SDK gives a spawned
+ * server 5 s, which a busy machine (a test run next to it, a cold disk cache) can exceed.
+ */
+async function retryServerStart<T>(logger: Logger, start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const message = (error as Error).message;
+      if (attempt >= SERVER_START_ATTEMPTS || !/did not start within/i.test(message)) throw error;
+      logger.warn(`Temporal server did not start in time (attempt ${attempt} of ${SERVER_START_ATTEMPTS}); starting it again`);
+    }
+  }
 }
 
 /** The database URL; `migrated`: the migrations are applied already. */

@@ -43,7 +43,8 @@ test('end notice bounces (550): ended on time, listed under needsAttention, retr
   expect(cancelled.body.cancellation.endsOn).toBe('2027-06-30');
   await advance({ by: 'PT0S' });
 
-  // Her mailbox is gone by the end: the SMTP server refuses the end notice for good.
+  // Her mailbox is gone after June's invoice went out: the SMTP server refuses the end notice for good.
+  await advance({ to: '2027-06-01T06:00:00Z' });
   p.rejectedRecipients.add(anna.email);
   await advance({ to: '2027-06-30T22:00:00Z' });
   const ended = await api('GET', `/v1/contracts/${contract.id}`, { token: anna.token });

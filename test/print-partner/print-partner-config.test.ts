@@ -17,6 +17,7 @@ describe('print partner configuration', () => {
     expect(printPartner).toEqual({
       partner: 'local',
       webhookSecret: DEV_PRINT_PARTNER_WEBHOOK_SECRET,
+      webhookUrlConfigured: false,
       local: { dropDir: 'var/print-partner', webhookUrl: 'http://127.0.0.1:3100/v1/webhooks/print-partner' },
       pingen: null,
     });
