@@ -13,10 +13,14 @@ test('registers only the missing contract search attributes, and nothing the sec
     },
   });
   try {
-    expect((await ensureSearchAttributes(env.connection, 'default')).sort()).toEqual(['CustomerId', 'EndsOn', 'PendingPlanChange', 'TrialEndsOn']);
+    expect((await ensureSearchAttributes(env.connection, 'default')).sort()).toEqual(['AttentionSteps', 'CancellationPending', 'CustomerId', 'EndsOn', 'NeedsAttention', 'PendingPlanChange', 'TrialEndsOn']);
     expect(await ensureSearchAttributes(env.connection, 'default')).toEqual([]);
     const listed = await env.connection.operatorService.listSearchAttributes({ namespace: 'default' });
-    expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(['ContractStatus', 'Plan', 'CustomerId', 'EndsOn', 'PendingPlanChange', 'TrialEndsOn']));
+    expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(['ContractStatus', 'Plan', 'CustomerId', 'EndsOn', 'PendingPlanChange', 'TrialEndsOn', 'NeedsAttention']));
+    // Each with its type: a Bool registered as Keyword would fail every upsert of the workflow.
+    const { IndexedValueType } = (await import('@temporalio/proto')).temporal.api.enums.v1;
+    expect(listed.customAttributes?.NeedsAttention).toBe(IndexedValueType.INDEXED_VALUE_TYPE_BOOL);
+    expect(listed.customAttributes?.AttentionSteps).toBe(IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
   } finally {
     await env.teardown();
   }
