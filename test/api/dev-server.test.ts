@@ -77,3 +77,33 @@ test('a contract is listed by ContractStatus, Plan, CustomerId, PendingPlanChang
 
   expect((await api('GET', '/v1/sandbox/clock', { token: OPERATOR_TOKEN })).status).toBe(404);
 });
+
+test('a pending cancellation is found by CancellationPending; a step that failed for good by NeedsAttention and AttentionSteps', async () => {
+  const email = `bounce-${Date.now()}@example.org`;
+  const customer = await api('POST', '/v1/customers', {
+    token: OPERATOR_TOKEN,
+    body: { type: 'business', name: 'Praxis Bounce', email, address: { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' } },
+  });
+  // The mailbox is refused (550) from the start: the welcome mail fails for good.
+  p.rejectedRecipients.add(email);
+  const created = await api('POST', '/v1/contracts', { token: OPERATOR_TOKEN, body: { plan: 'plus', customerId: customer.body.id } });
+  const workflowId = created.body.workflowId as string;
+  const flagged = await eventually(() => listIds(`NeedsAttention = true AND CustomerId = '${customer.body.id}'`), (ids) => ids.includes(workflowId));
+  expect(flagged).toEqual([workflowId]);
+  const contract = await eventually(
+    async () => (await api('GET', `/v1/contracts/${created.body.id}`, { token: OPERATOR_TOKEN })).body,
+    (c) => c.attention.length > 0,
+  );
+  const step = contract.attention.find((a: { kind: string }) => a.kind === 'mail').step as string;
+  expect(await eventually(() => listIds(`AttentionSteps = '${step}'`), (ids) => ids.includes(workflowId))).toEqual([workflowId]);
+
+  await api('POST', `/v1/contracts/${created.body.id}/cancellation`, { token: OPERATOR_TOKEN, body: { confirm: true } });
+  expect(await eventually(() => listIds(`CancellationPending = true AND CustomerId = '${customer.body.id}'`), (ids) => ids.includes(workflowId))).toEqual([workflowId]);
+
+  // Fixed and retried: the flag clears.
+  p.rejectedRecipients.delete(email);
+  for (const item of contract.attention) {
+    expect((await api('POST', `/v1/contracts/${created.body.id}/attention/${encodeURIComponent(item.step)}/retry`, { token: OPERATOR_TOKEN })).status).toBe(202);
+  }
+  expect(await eventually(() => listIds(`NeedsAttention = true AND CustomerId = '${customer.body.id}'`), (ids) => ids.length === 0)).toEqual([]);
+});
