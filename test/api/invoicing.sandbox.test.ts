@@ -5,6 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkBrDeRules } from '../../src/documents/br-de-rules';
+import { runSchematron, validateXsd } from '../documents/validation-tools';
 import type { TestPlatform } from '../helpers/platform';
 import { apiClient, OPERATOR_TOKEN, startTestPlatform } from '../helpers/platform';
 
@@ -103,6 +105,14 @@ test('15.01.: 31.26 / 5.94 / 37.20; 120 SMS; 01.02.: 69.00 / 13.11 / 82.11 — c
   expect(xml.contentType).toContain('application/xml');
   expect(String(xml.body)).toContain('82.11');
   expect(String(xml.body)).toContain(both[1].number);
+  // The generated e-invoice passes the EN 16931 XSD and Schematron (XRechnung's customization id is
+  // the one Factur-X rule it cannot pass) and the German BR-DE rules.
+  const xmlFile = path.join(p.config.printPartner.local.dropDir, `..`, `e-invoice-${both[1].number}.xml`);
+  fs.mkdirSync(path.dirname(xmlFile), { recursive: true });
+  fs.writeFileSync(xmlFile, String(xml.body));
+  expect(validateXsd(xmlFile)).toMatchObject({ valid: true });
+  expect((runSchematron([xmlFile]).get(xmlFile) ?? []).map((f) => f.id)).toEqual(['FX-SCH-A-000556']);
+  expect(checkBrDeRules(String(xml.body))).toEqual([]);
   // Served as stored: the same bytes again.
   const again = Buffer.from(await (await fetch(`${p.url}/v1/invoices/${both[1].id}/pdf`, { headers: { authorization: `Bearer ${anna.token}` } })).arrayBuffer());
   expect(again.equals(bytes)).toBe(true);
