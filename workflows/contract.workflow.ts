@@ -287,6 +287,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   publish();
   await persist();
+  let overdueRounds = 0;
   for (;;) {
     // Side effects go out in order, one at a time; each carries `<workflowId>/<step>` as its idempotency key.
     sending = true;
@@ -323,9 +324,15 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     const openItems = attention.length;
     const deadline = nextWake();
     const wake = () => outbox.length > 0 || state.revision !== revision || attention.length !== openItems;
-    const woken = deadline
-      ? await condition(wake, Math.max(1, deadline.getTime() - Date.now()), { summary: `waits for the ${wakeSummary()}` })
-      : (await condition(wake), true);
+    // A deadline already due (a start-day invoice run, a run missed while the worker was down) is
+    // handled at once, without a timer; the guard keeps a deadline that nothing clears from spinning.
+    const overdue = deadline !== null && deadline.getTime() <= Date.now() && overdueRounds < 2;
+    overdueRounds = overdue ? overdueRounds + 1 : 0;
+    const woken = overdue
+      ? false
+      : deadline
+        ? await condition(wake, Math.max(1, deadline.getTime() - Date.now()), { summary: `waits for the ${wakeSummary()}` })
+        : (await condition(wake), true);
     if (!woken) {
       if (apply({ type: 'deadline-reached' })) await persist();
       queueDueBillingRuns();

@@ -79,9 +79,11 @@ test('notice received 31.03. ends 30.06.; 01.04. 00:30 Berlin ends 30.09.; revok
   expect(revokeLate.body.code).toBe('NOTICE_PERIOD_OVER');
 
   const comms = await api('GET', `/v1/contracts/${annaContract}/communications`, { token: anna.token });
-  expect(comms.body.items.map((c: { template: string }) => c.template)).toEqual(['contract-started', 'cancellation-confirmed', 'contract-ended']);
+  // Besides the invoices (31.03., 01.04., 01.05., 01.06.; see invoicing.sandbox.test.ts): the three notices.
+  expect(comms.body.items.map((c: { template: string }) => c.template).filter((t: string) => t !== 'invoice-issued')).toEqual(['contract-started', 'cancellation-confirmed', 'contract-ended']);
+  expect(comms.body.items.filter((c: { template: string }) => c.template === 'invoice-issued')).toHaveLength(4);
   expect(comms.body.items.every((c: { status: string; channel: string }) => c.status === 'sent' && c.channel === 'email')).toBe(true);
-  const annaMails = p.mails.filter((m) => m.to === anna.email);
+  const annaMails = p.mails.filter((m) => m.to === anna.email && !m.subject.startsWith('Ihre Rechnung'));
   expect(annaMails).toHaveLength(3);
   const confirmation = annaMails.find((m) => m.subject.startsWith('Kündigungsbestätigung'));
   expect(confirmation?.text).toContain('30. Juni 2027');
