@@ -80,6 +80,9 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
     async stop() {
       await platform.stop();
       await prisma.$disconnect();
+      // NOTE: a client call still in flight when the server goes away is retried by the SDK on a
+      // timer, which then throws "Channel has been shut down" outside any test; let calls drain first.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
       await env.teardown();
       await sink.close();
       await database.drop();
