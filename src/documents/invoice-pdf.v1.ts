@@ -63,7 +63,7 @@ function bold(doc: Doc, size: number): Doc {
 }
 
 /** Shortens `text` with "…" until it fits `width` in the current font (deterministic, no wrapping). */
-function fit(doc: Doc, text: string, width: number): string {
+function fitToWidth(doc: Doc, text: string, width: number): string {
   if (doc.widthOfString(text) <= width) return text;
   let shortened = text;
   while (shortened.length > 1 && doc.widthOfString(`${shortened}…`) > width) shortened = shortened.slice(0, -1);
@@ -82,13 +82,13 @@ function drawMarks(doc: Doc): void {
 function drawLetterhead(doc: Doc, data: InvoiceDocumentData): void {
   const { issuer } = data;
   bold(doc, SIZE.letterhead);
-  doc.text(fit(doc, issuer.name, mm(95)), LEFT, mm(15), { lineBreak: false });
+  doc.text(fitToWidth(doc, issuer.name, mm(95)), LEFT, mm(15), { lineBreak: false });
   regular(doc, SIZE.small).fillColor(GREY);
   const contact = [issuer.addressLine1, issuer.addressLine2, `${issuer.postalCode} ${issuer.city}`, issuer.phone, issuer.email, issuer.website];
   let y = mm(15);
   for (const entry of contact) {
     if (!entry) continue;
-    doc.text(fit(doc, entry, INFO.labelWidth + INFO.valueWidth), INFO.x, y, { lineBreak: false });
+    doc.text(fitToWidth(doc, entry, INFO.labelWidth + INFO.valueWidth), INFO.x, y, { lineBreak: false });
     y += doc.currentLineHeight(true);
   }
 }
@@ -101,8 +101,8 @@ function drawAddressField(doc: Doc, data: InvoiceDocumentData): void {
   const returnLine = [issuer.name, issuer.addressLine1, `${issuer.postalCode} ${issuer.city}`].join(' · ');
   regular(doc, SIZE.returnLine);
   const returnY = ADDRESS.y + ADDRESS.remarkZone - doc.currentLineHeight(true) - mm(1);
-  doc.text(fit(doc, returnLine, width), x, returnY, { lineBreak: false });
-  line(doc, x, returnY + doc.currentLineHeight(true) + mm(0.3), x + Math.min(width, doc.widthOfString(fit(doc, returnLine, width))), 0.3);
+  doc.text(fitToWidth(doc, returnLine, width), x, returnY, { lineBreak: false });
+  line(doc, x, returnY + doc.currentLineHeight(true) + mm(0.3), x + Math.min(width, doc.widthOfString(fitToWidth(doc, returnLine, width))), 0.3);
 
   const lines = [customer.name, customer.addressLine1, customer.addressLine2, `${customer.postalCode} ${customer.city}`];
   if (customer.country !== issuer.country) lines.push(COUNTRY_NAMES[locale][customer.country]);
@@ -110,7 +110,7 @@ function drawAddressField(doc: Doc, data: InvoiceDocumentData): void {
   let y = ADDRESS.y + ADDRESS.remarkZone + mm(1);
   for (const text of lines) {
     if (!text) continue;
-    doc.text(fit(doc, text, width), x, y, { lineBreak: false });
+    doc.text(fitToWidth(doc, text, width), x, y, { lineBreak: false });
     y += doc.currentLineHeight(true);
   }
 }
@@ -132,13 +132,13 @@ function drawInfoBlock(doc: Doc, data: InvoiceDocumentData, labels: InvoiceLabel
   let y = INFO.y;
   for (const { label, value, wide } of rows) {
     regular(doc, SIZE.small).fillColor(GREY);
-    doc.text(fit(doc, label, wide ? fullWidth : INFO.labelWidth - mm(1)), INFO.x, y, { lineBreak: false });
+    doc.text(fitToWidth(doc, label, wide ? fullWidth : INFO.labelWidth - mm(1)), INFO.x, y, { lineBreak: false });
     if (wide) {
       y += doc.currentLineHeight(true);
       regular(doc, SIZE.small);
-      doc.text(fit(doc, value, fullWidth), INFO.x, y, { lineBreak: false });
+      doc.text(fitToWidth(doc, value, fullWidth), INFO.x, y, { lineBreak: false });
     } else {
-      regular(doc, SIZE.small).text(fit(doc, value, INFO.valueWidth), INFO.x + INFO.labelWidth, y, { lineBreak: false });
+      regular(doc, SIZE.small).text(fitToWidth(doc, value, INFO.valueWidth), INFO.x + INFO.labelWidth, y, { lineBreak: false });
     }
     y += doc.currentLineHeight(true) + mm(0.6);
   }
