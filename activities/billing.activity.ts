@@ -9,11 +9,10 @@ import type { LocalDate } from '../src/domain/calendar';
 import type { UsageSummary } from '../src/domain/billing-run';
 import type { Country, InvoiceDocumentData, InvoiceDraft, Issuer, PaymentInstructions } from '../src/domain/invoice';
 import type { TaxProfile } from '../src/domain/vat';
+import { CURRENT_INVOICE_TEMPLATE_VERSION } from '../src/documents/invoice-pdf';
 import { toDocumentLines } from '../src/documents/line-descriptions';
+import { formatInvoiceNumber, issuerKeyOf } from '../src/domain/invoice-number';
 import { Prisma } from '../src/generated/prisma/client';
-
-/** The template version new invoices are rendered with (src/documents keeps every version renderable). */
-export const CURRENT_INVOICE_TEMPLATE = 'invoice-v1';
 
 /** Input of {@link BillingActivities.prepareInvoiceRun}. */
 export interface PrepareInvoiceRunInput {
@@ -53,16 +52,6 @@ export interface BillingActivities {
 
 /** Non-retryable failure types of the billing activities. */
 export const BILLING_FAILURE_TYPES = { CONTRACT_ROW_MISSING: 'CONTRACT_ROW_MISSING', CUSTOMER_DATA_MISSING: 'CUSTOMER_DATA_MISSING' } as const;
-
-/** The issuer's key for numbering: numbers are gapless per issuer (country + VAT ID) and year. */
-export function issuerKeyOf(issuer: Issuer): string {
-  return `${issuer.country}:${issuer.vatId}`;
-}
-
-/** `2027-000001`: the year of the issue date and the six-digit sequence. */
-export function formatInvoiceNumber(year: number, sequence: number): string {
-  return `${year}-${String(sequence).padStart(6, '0')}`;
-}
 
 export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Issuer; newId: () => string }): BillingActivities {
   const { prisma, issuer } = deps;
@@ -123,7 +112,7 @@ export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Is
             RETURNING last_number`;
           const number = formatInvoiceNumber(year, sequence);
           const document: InvoiceDocumentData = {
-            templateVersion: CURRENT_INVOICE_TEMPLATE,
+            templateVersion: CURRENT_INVOICE_TEMPLATE_VERSION,
             number,
             contractId: contract.id,
             customerId: customer.id,
@@ -180,7 +169,7 @@ export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Is
               openCents: draft.grossCents,
               currency: draft.currency,
               reverseCharge: draft.reverseCharge,
-              templateVersion: CURRENT_INVOICE_TEMPLATE,
+              templateVersion: CURRENT_INVOICE_TEMPLATE_VERSION,
               document: document as unknown as Prisma.InputJsonValue,
             },
           });
