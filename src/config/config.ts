@@ -4,6 +4,8 @@ import type { Issuer } from '../domain/invoice';
 
 /** Default webhook secret of the print partner for development and the sandbox; set PRINT_PARTNER_WEBHOOK_SECRET elsewhere. */
 export const DEV_PRINT_PARTNER_WEBHOOK_SECRET = 'dev-print-partner-webhook-secret';
+/** Default webhook secret of the PSP for development and the sandbox; set PSP_WEBHOOK_SECRET elsewhere. */
+export const DEV_PSP_WEBHOOK_SECRET = 'dev-psp-webhook-secret';
 
 /**
  * Typed, validated configuration. This is the only place that reads `process.env`;
@@ -76,7 +78,26 @@ const envSchema = z.object({
   PINGEN_DELIVERY_PRODUCT: z.string().min(1).default('fast'),
   PINGEN_PRINT_MODE: z.enum(['simplex', 'duplex']).default('simplex'),
   PINGEN_PRINT_SPECTRUM: z.enum(['grayscale', 'color']).default('grayscale'),
+  /** Who charges cards: `local` (tokens tok_ok / tok_declined, reports through the signed webhook; the default) or `stripe`. */
+  PSP: z.enum(['local', 'stripe']).default('local'),
+  /** HMAC-SHA256 secret of `POST /v1/webhooks/psp` (`X-Signature`). Dev and sandbox default: {@link DEV_PSP_WEBHOOK_SECRET}. */
+  PSP_WEBHOOK_SECRET: z.string().min(16).default(DEV_PSP_WEBHOOK_SECRET),
+  /** Local PSP: where it reports charges. Default: this platform's API, `http://127.0.0.1:<PORT>/v1/webhooks/psp`. */
+  PSP_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Stripe-protocol PSP (PSP=stripe): API base URL, secret key and the endpoint secret of `POST /v1/webhooks/stripe`. */
+  STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Fee the bank charges for a returned direct debit (Rücklastschrift), booked on the debtor account, in cents. */
+  SEPA_RETURN_FEE_CENTS: z.coerce.number().int().min(0).max(100_00).default(300),
+  /** A SEPA mandate unused for this many months expires (SEPA rulebook: 36). */
+  SEPA_MANDATE_EXPIRY_MONTHS: z.coerce.number().int().min(1).max(120).default(36),
+  /** Prepaid: a suspended contract ends after this many days without payment. */
+  PREPAID_SUSPENSION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
 });
+
+/** Keys that must be set when PSP=stripe. */
+const STRIPE_REQUIRED_KEYS = ['STRIPE_API_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
 
 /** Keys that must be set when PRINT_PARTNER=pingen. */
 const PINGEN_REQUIRED_KEYS = ['PINGEN_API_URL', 'PINGEN_IDENTITY_URL', 'PINGEN_CLIENT_ID', 'PINGEN_CLIENT_SECRET', 'PINGEN_ORGANISATION_ID'] as const;
@@ -102,6 +123,21 @@ export type AppConfig = Readonly<{
   printPartner: PrintPartnerConfig;
   issuer: Issuer;
   billing: { spreadMinutes: number };
+  payments: PaymentsConfig;
+}>;
+
+/** Card payments, SEPA and prepaid settings. */
+export type PaymentsConfig = Readonly<{
+  psp: 'local' | 'stripe';
+  webhookSecret: string;
+  local: Readonly<{ webhookUrl: string }>;
+  /** PSP_WEBHOOK_URL was set; otherwise the platform points the local PSP at its own API. */
+  webhookUrlConfigured: boolean;
+  /** Set when `psp` is `stripe`. */
+  stripe: Readonly<{ apiUrl: string; secretKey: string; webhookSecret: string }> | null;
+  sepaReturnFeeCents: number;
+  sepaMandateExpiryMonths: number;
+  prepaidSuspensionDays: number;
 }>;
 
 /** Pingen's letter API (PRINT_PARTNER=pingen). */
@@ -146,6 +182,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (missingPingenKeys.length > 0) {
     throw new Error(`Invalid configuration: PRINT_PARTNER=pingen needs ${missingPingenKeys.join(', ')}.`);
   }
+  const missingStripeKeys = e.PSP === 'stripe' ? STRIPE_REQUIRED_KEYS.filter((key) => e[key] === undefined) : [];
+  if (missingStripeKeys.length > 0) {
+    throw new Error(`Invalid configuration: PSP=stripe needs ${missingStripeKeys.join(', ')}.`);
+  }
   return {
     port: e.PORT,
     role: e.APP_ROLE,
@@ -176,6 +216,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       website: e.ISSUER_WEBSITE,
     },
     billing: { spreadMinutes: e.BILLING_SPREAD_MINUTES },
+    payments: {
+      psp: e.PSP,
+      webhookSecret: e.PSP_WEBHOOK_SECRET,
+      local: { webhookUrl: e.PSP_WEBHOOK_URL ?? `http://127.0.0.1:${e.PORT}/v1/webhooks/psp` },
+      webhookUrlConfigured: e.PSP_WEBHOOK_URL !== undefined,
+      stripe:
+        e.PSP === 'stripe'
+          ? { apiUrl: e.STRIPE_API_URL as string, secretKey: e.STRIPE_SECRET_KEY as string, webhookSecret: e.STRIPE_WEBHOOK_SECRET as string }
+          : null,
+      sepaReturnFeeCents: e.SEPA_RETURN_FEE_CENTS,
+      sepaMandateExpiryMonths: e.SEPA_MANDATE_EXPIRY_MONTHS,
+      prepaidSuspensionDays: e.PREPAID_SUSPENSION_DAYS,
+    },
     printPartner: {
       partner: e.PRINT_PARTNER,
       webhookSecret: e.PRINT_PARTNER_WEBHOOK_SECRET,
