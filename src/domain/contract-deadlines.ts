@@ -6,10 +6,10 @@
 import type { LocalDate } from './calendar';
 import { addDays, compareLocalDates, startOfLocalDay } from './calendar';
 import { bump, notify, record } from './contract-commands';
-import type { ContractCommand, ContractPolicy, ContractState, Decision } from './contract-state';
-import { DEFAULT_CONTRACT_POLICY } from './contract-state';
+import type { ContractCommand, ContractNotice, ContractPolicy, ContractState, Decision } from './contract-state';
+import { DEFAULT_CONTRACT_POLICY, suspensionDaysOf } from './contract-state';
 
-type DeadlineKind = 'trial-reminder' | 'trial-end' | 'plan-switch' | 'contract-end' | 'deletion-notice' | 'data-deletion';
+type DeadlineKind = 'trial-reminder' | 'trial-end' | 'plan-switch' | 'contract-end' | 'suspension-end' | 'deletion-notice' | 'data-deletion';
 
 interface Deadline {
   readonly kind: DeadlineKind;
@@ -29,6 +29,8 @@ function deadlines(state: ContractState, policy: ContractPolicy): Deadline[] {
     if (state.pendingPlanChange) list.push({ kind: 'plan-switch', on: state.pendingPlanChange.effectiveOn });
     // In force up to and including endsOn; the new state starts at 00:00 local the next day.
     if (state.cancellation) list.push({ kind: 'contract-end', on: addDays(state.cancellation.endsOn, 1) });
+    // Suspended since S: in force through S + days - 1, ended from S + days unless paid.
+    if (state.status === 'suspended' && state.suspendedSince) list.push({ kind: 'suspension-end', on: addDays(state.suspendedSince, suspensionDaysOf(policy)) });
   } else if (!state.dataDeleted && state.dataDeletionDueOn && state.endedOn) {
     const noticeOn = addDays(state.dataDeletionDueOn, -policy.deletionNoticeDays);
     if (!state.deletionNoticeSent && compareLocalDates(noticeOn, addDays(state.endedOn, 1)) > 0) list.push({ kind: 'deletion-notice', on: noticeOn });
@@ -53,6 +55,7 @@ const DEADLINE_SUMMARIES: Record<DeadlineKind, (state: ContractState, on: LocalD
   'trial-end': (s) => `trial ends on ${s.trialEndsOn ?? '?'}`,
   'plan-switch': (s, on) => `plan switch to ${s.pendingPlanChange?.plan ?? '?'} on ${on}`,
   'contract-end': (s) => `contract end on ${s.cancellation?.endsOn ?? '?'}`,
+  'suspension-end': (s, on) => `end of the unpaid suspension (since ${s.suspendedSince ?? '?'}) on ${on}`,
   'deletion-notice': (s, on) => `data deletion notice on ${on} (deletion on ${s.dataDeletionDueOn ?? '?'})`,
   'data-deletion': (s) => `data deletion on ${s.dataDeletionDueOn ?? '?'}`,
 };
@@ -113,6 +116,12 @@ function applyDeadline(state: ContractState, deadline: Deadline, policy: Contrac
       if (!cancellation) return { state, commands: [] };
       return endContract(state, cancellation.endsOn, cancellation.deleteData, policy);
     }
+    case 'suspension-end': {
+      const suspendedSince = state.suspendedSince as LocalDate;
+      const endedOn = addDays(deadline.on, -1);
+      const ended = endContract(state, endedOn, false, policy, { template: 'contract-ended-unpaid', context: { endedOn, suspendedSince } });
+      return { state: bump({ ...ended.state, suspendedSince: null, suspensionReason: null }), commands: ended.commands };
+    }
     case 'deletion-notice': {
       const next = bump({ ...state, deletionNoticeSent: true });
       const context = { endedOn: state.endedOn as LocalDate, deletionOn: state.dataDeletionDueOn as LocalDate };
@@ -135,14 +144,20 @@ function applyDeadline(state: ContractState, deadline: Deadline, policy: Contrac
  * Ends the contract after `endedOn` (its last day in force). Personal data is deleted at the end
  * when the customer chose "cancel and delete data", else `deleteAfterDays` after it.
  */
-export function endContract(state: ContractState, endedOn: LocalDate, deleteData: boolean, policy: ContractPolicy): { state: ContractState; commands: ContractCommand[] } {
+export function endContract(
+  state: ContractState,
+  endedOn: LocalDate,
+  deleteData: boolean,
+  policy: ContractPolicy,
+  notice: ContractNotice = { template: 'contract-ended', context: { endedOn, deleteData } },
+): { state: ContractState; commands: ContractCommand[] } {
   const endOn = addDays(endedOn, 1);
   const dataDeletionDueOn = deleteData ? endOn : addDays(endOn, policy.deleteAfterDays);
   const next = bump({ ...state, status: 'ended', endedOn, pendingPlanChange: null, pausedSince: null, dataDeletionDueOn });
   return {
     state: next,
     commands: [
-      notify(next, { template: 'contract-ended', context: { endedOn, deleteData } }),
+      notify(next, notice),
       record(next, { type: 'ended', effectiveOn: endedOn, data: { deleteData, dataDeletionDueOn, pausedSince: state.pausedSince } }),
     ],
   };

@@ -12,6 +12,8 @@ export type ContractStatus = 'trial' | 'active' | 'paused' | 'suspended' | 'ende
 export type BillingMode = 'postpaid' | 'prepaid';
 export type CancellationChannel = 'online' | 'phone' | 'letter';
 export type PaymentMethodType = 'sepa' | 'card' | 'transfer';
+/** Why a contract is suspended: a prepaid charge not covered, or the claim handed over to collection. */
+export type SuspensionReason = 'prepaid-unpaid' | 'collection';
 
 /** A pending (or, once ended, executed) cancellation. */
 export interface Cancellation {
@@ -61,6 +63,12 @@ export interface ContractState {
   readonly cancellation: Cancellation | null;
   readonly pendingPlanChange: PendingPlanChange | null;
   readonly pausedSince: LocalDate | null;
+  /**
+   * Local date since which the contract is suspended (prepaid balance not covered, or handed
+   * over to collection); absent in states of runs from before suspensions existed.
+   */
+  readonly suspendedSince?: LocalDate | null;
+  readonly suspensionReason?: SuspensionReason | null;
   readonly endedOn: LocalDate | null;
   /** Start of the local day on which personal and account data is deleted. */
   readonly dataDeletionDueOn: LocalDate | null;
@@ -87,6 +95,10 @@ export type ContractEvent =
   | { readonly type: 'resume' }
   /** `userCount` is what the API saw in the database: seats may not drop below it. */
   | { readonly type: 'change-seats'; readonly seats: number; readonly userCount: number }
+  /** The account cannot pay its charges (prepaid without card, failed top-up; collection handover). */
+  | { readonly type: 'suspend'; readonly reason: SuspensionReason }
+  /** The open claim is paid: a suspended contract is active again. */
+  | { readonly type: 'restore' }
   /** A timer fired: the workflow asks whether a deadline is due (end, trial, switch, deletion). */
   | { readonly type: 'deadline-reached' };
 
@@ -158,6 +170,14 @@ export type ContractNotice =
         pauseFeeCents: number;
       };
     }
+  | {
+      /** Suspended: features read-only until the open amount is paid; ends on `endsOnUnpaid` otherwise. */
+      readonly template: 'contract-suspended';
+      readonly context: { suspendedSince: LocalDate; reason: SuspensionReason; /** Last day in force if nothing is paid. */ endsOnUnpaid: LocalDate };
+    }
+  | { readonly template: 'contract-restored'; readonly context: { /** First day with full access again. */ restoredOn: LocalDate } }
+  /** Ended because the suspension ran out unpaid. */
+  | { readonly template: 'contract-ended-unpaid'; readonly context: { /** Last day the contract was in force. */ endedOn: LocalDate; suspendedSince: LocalDate } }
   | { readonly template: 'contract-resumed'; readonly context: { /** First day with full access again. */ resumedOn: LocalDate; plan: PlanId } }
   | { readonly template: 'seats-changed'; readonly context: { /** New number of seats, an integer ≥ 1. */ seats: number; effectiveOn: LocalDate } }
   | {
@@ -200,6 +220,8 @@ export interface ContractFact {
     | 'cancelled'
     | 'cancellation-revoked'
     | 'ended'
+    | 'suspended'
+    | 'restored'
     | 'personal-data-deleted';
   readonly effectiveOn: LocalDate | null;
   readonly data: Readonly<Record<string, string | number | boolean | null>>;
@@ -237,6 +259,8 @@ export interface ContractPolicy {
   readonly pauseFeeCents: number;
   /** The workflow continues as new once its history is this long (the server also suggests it). */
   readonly maxHistoryEvents: number;
+  /** A suspended contract ends after this many days without payment (absent in older runs: 90). */
+  readonly suspensionDays?: number;
 }
 
 export const DEFAULT_CONTRACT_POLICY: ContractPolicy = {
@@ -248,7 +272,13 @@ export const DEFAULT_CONTRACT_POLICY: ContractPolicy = {
   deletionNoticeDays: 14,
   pauseFeeCents: DEFAULT_PAUSE_FEE,
   maxHistoryEvents: 10_000,
+  suspensionDays: 90,
 };
+
+/** Days a suspension lasts before the contract ends unpaid. */
+export function suspensionDaysOf(policy: ContractPolicy): number {
+  return policy.suspensionDays ?? 90;
+}
 
 /** Input of a new contract. */
 export interface NewContract {

@@ -13,8 +13,9 @@ import type {
   ContractState,
   Decision,
   NewContract,
+  SuspensionReason,
 } from './contract-state';
-import { DEFAULT_CONTRACT_POLICY } from './contract-state';
+import { DEFAULT_CONTRACT_POLICY, suspensionDaysOf } from './contract-state';
 import { endContract, reachDeadlines } from './contract-deadlines';
 import { DomainError } from './errors';
 import { cancellationDeadline, noticeEndsOn } from './notice-period';
@@ -88,9 +89,42 @@ export function decide(state: ContractState, event: ContractEvent, now: Date, po
       return resume(state, today);
     case 'change-seats':
       return changeSeats(state, event, today);
+    case 'suspend':
+      return suspend(state, event.reason, today, policy);
+    case 'restore':
+      return restore(state, today);
     case 'deadline-reached':
       return reachDeadlines(state, now, policy);
   }
+}
+
+/** Suspends an active (or paused) contract; a suspended or ended one stays as it is. */
+function suspend(state: ContractState, reason: SuspensionReason, today: LocalDate, policy: ContractPolicy): Decision {
+  if (state.status !== 'active' && state.status !== 'paused') return { state, commands: [], changed: false };
+  const next = bump({ ...state, status: 'suspended', pausedSince: null, suspendedSince: today, suspensionReason: reason });
+  const endsOnUnpaid = addDays(today, suspensionDaysOf(policy) - 1);
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'contract-suspended', context: { suspendedSince: today, reason, endsOnUnpaid } }),
+      record(next, { type: 'suspended', effectiveOn: today, data: { reason, pausedSince: state.pausedSince } }),
+    ],
+    changed: true,
+  };
+}
+
+/** The claim is paid: a suspended contract is active again. */
+function restore(state: ContractState, today: LocalDate): Decision {
+  if (state.status !== 'suspended') return { state, commands: [], changed: false };
+  const next = bump({ ...state, status: 'active', suspendedSince: null, suspensionReason: null });
+  return {
+    state: next,
+    commands: [
+      notify(next, { template: 'contract-restored', context: { restoredOn: today } }),
+      record(next, { type: 'restored', effectiveOn: today, data: { suspendedSince: state.suspendedSince ?? null } }),
+    ],
+    changed: true,
+  };
 }
 
 /** When a notice received at `receivedAt` would end the contract (the cancellation preview). */

@@ -143,6 +143,15 @@ const MAIL_VIEW_MODELS: MailViewModelBuilders = {
     pausedSince: formatMailDate(c.pausedSince, locale),
     pauseFee: formatMailMoney(c.pauseFeeCents, locale),
   }),
+  'contract-suspended': (c, locale) => ({
+    customerName: c.customerName,
+    contractId: c.contractId,
+    suspendedSince: formatMailDate(c.suspendedSince, locale),
+    endsOnUnpaid: formatMailDate(c.endsOnUnpaid, locale),
+    prepaid: c.reason === 'prepaid-unpaid',
+  }),
+  'contract-restored': (c, locale) => ({ ...c, restoredOn: formatMailDate(c.restoredOn, locale) }),
+  'contract-ended-unpaid': (c, locale) => ({ ...c, endedOn: formatMailDate(c.endedOn, locale), suspendedSince: formatMailDate(c.suspendedSince, locale) }),
   'contract-resumed': (c, locale) => ({ ...c, plan: planName(c.plan), resumedOn: formatMailDate(c.resumedOn, locale) }),
   'seats-changed': (c, locale) => ({
     customerName: c.customerName,

@@ -15,6 +15,15 @@ export const SAMPLES: { [K in MailTemplateName]: Extract<MailMessage, { template
       mandateReference: null,
     },
   },
+  'contract-suspended': {
+    template: 'contract-suspended',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', suspendedSince: '2027-02-01', reason: 'prepaid-unpaid', endsOnUnpaid: '2027-05-01' },
+  },
+  'contract-restored': { template: 'contract-restored', context: { customerName: 'Erika Mustermann', contractId: 'c-1001', restoredOn: '2027-03-02' } },
+  'contract-ended-unpaid': {
+    template: 'contract-ended-unpaid',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', endedOn: '2027-05-01', suspendedSince: '2027-02-01' },
+  },
   'contract-started': {
     template: 'contract-started',
     context: { customerName: 'Erika Mustermann', contractId: 'c-1001', plan: 'plus', startedOn: '2027-01-10', trialEndsOn: '2027-02-08' },
