@@ -13,6 +13,10 @@ import { CURRENT_INVOICE_TEMPLATE_VERSION } from '../src/documents/invoice-pdf';
 import { toDocumentLines } from '../src/documents/line-descriptions';
 import { formatInvoiceNumber, issuerKeyOf } from '../src/domain/invoice-number';
 import { Prisma } from '../src/generated/prisma/client';
+import type { ReceivablesSnapshot } from '../src/domain/ledger';
+import { isMandateExpired } from '../src/domain/sepa-mandate';
+import { bookEntries, readReceivables } from '../src/ledger/ledger-store';
+import { scheduleSepaDebit } from '../src/sepa/sepa-debits';
 
 /** Input of {@link BillingActivities.prepareInvoiceRun}. */
 export interface PrepareInvoiceRunInput {
@@ -47,13 +51,37 @@ export interface BillingActivities {
    * its document data (customer name and address as of today) in one transaction, and marks the
    * usage it bills. A retry finds the invoice by its idempotency key and takes no second number.
    */
-  issueInvoice(input: IssueInvoiceInput): Promise<{ invoiceId: string; number: string; created: boolean }>;
+  issueInvoice(input: IssueInvoiceInput): Promise<IssuedInvoice>;
+}
+
+/** An issued invoice as the workflow continues with it: how it is paid, and the account after it. */
+export interface IssuedInvoice {
+  readonly invoiceId: string;
+  readonly number: string;
+  readonly created: boolean;
+  readonly paymentMethod: PaymentInstructions['method'];
+  readonly dueOn: LocalDate;
+  /** Open principal after credit on the account was applied (prepaid balance, overpayments). */
+  readonly openCents: number;
+  readonly receivables: ReceivablesSnapshot;
 }
 
 /** Non-retryable failure types of the billing activities. */
 export const BILLING_FAILURE_TYPES = { CONTRACT_ROW_MISSING: 'CONTRACT_ROW_MISSING', CUSTOMER_DATA_MISSING: 'CUSTOMER_DATA_MISSING' } as const;
 
-export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Issuer; newId: () => string }): BillingActivities {
+function issuedResult(invoice: { id: string; number: string; paymentMethod: string; dueOn: string; openCents: number }, created: boolean, receivables: ReceivablesSnapshot): IssuedInvoice {
+  return {
+    invoiceId: invoice.id,
+    number: invoice.number,
+    created,
+    paymentMethod: invoice.paymentMethod as PaymentInstructions['method'],
+    dueOn: invoice.dueOn,
+    openCents: invoice.openCents,
+    receivables,
+  };
+}
+
+export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Issuer; newId: () => string; mandateExpiryMonths?: number }): BillingActivities {
   const { prisma, issuer } = deps;
   return {
     async prepareInvoiceRun(input) {
@@ -84,7 +112,7 @@ export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Is
 
     async issueInvoice(input) {
       const existing = await prisma.invoice.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-      if (existing) return { invoiceId: existing.id, number: existing.number, created: false };
+      if (existing) return issuedResult(existing, false, await readReceivables(prisma, existing.contractId));
       const contract = await prisma.contract.findUnique({
         where: { id: input.contractId },
         include: { customer: true, paymentMethods: { where: { revokedAt: null }, orderBy: { createdAt: 'desc' }, take: 1 } },
@@ -96,8 +124,12 @@ export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Is
         throw ApplicationFailure.nonRetryable(`Customer ${customer.id} has no name or address for invoice ${input.idempotencyKey}`, BILLING_FAILURE_TYPES.CUSTOMER_DATA_MISSING);
       }
       const draft = input.draft;
-      const method = contract.billingMode === 'prepaid' ? 'prepaid' : ((contract.paymentMethods[0]?.type ?? 'transfer') as PaymentInstructions['method']);
-      const sepa = method === 'sepa' ? contract.paymentMethods[0] : null;
+      const current = contract.paymentMethods[0];
+      // A mandate unused for 36 months has expired (SEPA rulebook): the invoice is paid by transfer.
+      const mandateExpired = current?.type === 'sepa' && isMandateExpired(current, draft.dueOn, deps.mandateExpiryMonths);
+      const method: PaymentInstructions['method'] =
+        contract.billingMode === 'prepaid' ? 'prepaid' : mandateExpired ? 'transfer' : ((current?.type ?? 'transfer') as PaymentInstructions['method']);
+      const sepa = method === 'sepa' ? current : null;
       const locale = customer.locale === 'en' ? 'en' : 'de';
       const year = Number(draft.issuedOn.slice(0, 4));
       const issuerKey = issuerKeyOf(issuer);
@@ -179,13 +211,26 @@ export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Is
               data: { invoiceId: invoice.id },
             });
           }
-          return { invoiceId: invoice.id, number, created: true };
+          if (mandateExpired && current) {
+            await tx.paymentMethod.update({ where: { id: current.id }, data: { expiredOn: draft.issuedOn, revokedAt: new Date() } });
+            await tx.paymentMethod.create({ data: { id: deps.newId(), contractId: contract.id, type: 'transfer' } });
+          }
+          if (sepa) await scheduleSepaDebit(tx, { invoice, mandate: sepa, newId: deps.newId });
+          // The invoice is a claim on the debtor account; credit on the account pays it at once.
+          const booking = await bookEntries(
+            tx,
+            contract.id,
+            [{ type: 'invoice', amountCents: draft.grossCents, bookedOn: draft.issuedOn, invoiceId: invoice.id, reference: number, description: `Rechnung ${number}`, idempotencyKey: `invoice/${invoice.id}` }],
+            issuer.country,
+          );
+          const open = booking.snapshot.openInvoices.find((i) => i.invoiceId === invoice.id);
+          return issuedResult({ ...invoice, openCents: open?.openCents ?? 0 }, true, booking.snapshot);
         });
       } catch (error) {
         // A concurrent attempt with the same key won: its invoice is the one (its number, no gap).
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
           const winner = await prisma.invoice.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-          if (winner) return { invoiceId: winner.id, number: winner.number, created: false };
+          if (winner) return issuedResult(winner, false, await readReceivables(prisma, winner.contractId));
         }
         throw error;
       }

@@ -28,10 +28,16 @@ import type { AttentionActivities } from '../activities/attention.activity';
 import type { BillingActivities } from '../activities/billing.activity';
 import type { InvoiceDeliveryActivities } from '../activities/invoice-delivery.types';
 import type { ContractActivities } from '../activities/contract-activities';
+import type { PaymentActivities } from '../activities/payments.types';
+import type { ReceivablesSnapshot } from '../src/domain/ledger';
+import { newerReceivables, openAmountOf } from '../src/domain/ledger';
+import type { IssuedInvoiceFacts, PaymentCommand, PaymentsState } from '../src/domain/receivables';
+import { afterInvoiceIssued, dueSepaCollections, eventForFailedCharge, eventForReceivables, INITIAL_PAYMENTS, nextSepaCollectionAt } from '../src/domain/receivables';
 import type { AttentionItem, StepCommand } from '../src/domain/attention';
 import { MIRROR_STEP, raiseAttention, resolveAttention } from '../src/domain/attention';
 import type { BillingCommand, BillingPolicy, BillingState } from '../src/domain/billing-run';
 import {
+  billingOffsetMinutes,
   buildInvoiceDraft,
   DEFAULT_BILLING_POLICY,
   INITIAL_BILLING,
@@ -59,6 +65,9 @@ import {
   revokePlanChangeUpdate,
   attentionQuery,
   billingQuery,
+  chargeFailedSignal,
+  ledgerChangedSignal,
+  paymentsQuery,
   settledQuery,
   stateQuery,
 } from './messages';
@@ -70,6 +79,7 @@ import {
   CustomerIdKey,
   EndsOnKey,
   NeedsAttentionKey,
+  OpenAmountKey,
   PendingPlanChangeKey,
   PlanKey,
   TrialEndsOnKey,
@@ -84,6 +94,8 @@ const attentionLog = proxyActivities<AttentionActivities>({ startToCloseTimeout:
 const billingDb = proxyActivities<BillingActivities>({ startToCloseTimeout: '30s', retry: DATABASE_RETRY });
 // Rendering documents and talking to SMTP or the print partner takes longer than a database write.
 const invoiceDelivery = proxyActivities<InvoiceDeliveryActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
+// PSP calls and SEPA bookings: retried like mail (a partner may be down for a while).
+const paymentSteps = proxyActivities<PaymentActivities>({ startToCloseTimeout: '1m', retry: MAIL_RETRY });
 
 /** Input of a new contract workflow, or of its continuation after continue-as-new. */
 export type ContractWorkflowInput =
@@ -107,6 +119,8 @@ export type ContractWorkflowInput =
       readonly billingSpreadMinutes?: number;
       /** Steps waiting for an operator (absent in runs continued before attention items existed). */
       readonly attention?: readonly AttentionItem[];
+      /** The money side (absent in runs continued before payments existed). */
+      readonly payments?: PaymentsState;
     };
 
 /** Runs a contract from creation until its personal data is deleted. Returns the final state. */
@@ -119,6 +133,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   let state: ContractState;
   let attention: AttentionItem[] = input.kind === 'continued' ? [...(input.attention ?? [])] : [];
   let billing: BillingState = input.kind === 'continued' ? (input.billing ?? INITIAL_BILLING) : INITIAL_BILLING;
+  let payments: PaymentsState = input.kind === 'continued' ? (input.payments ?? INITIAL_PAYMENTS) : INITIAL_PAYMENTS;
   if (input.kind === 'new') {
     const started = startContract(input.contract, new Date(input.requestedAt), policy);
     state = started.state;
@@ -143,6 +158,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       { key: CancellationPendingKey, value: state.cancellation !== null && state.status !== 'ended' },
       { key: NeedsAttentionKey, value: attention.length > 0 },
       { key: AttentionStepsKey, value: attention.length > 0 ? attention.map((item) => item.step) : null },
+      { key: OpenAmountKey, value: openAmountOf(payments.receivables) },
     ]);
   };
   /**
@@ -210,6 +226,34 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   setHandler(stateQuery, () => state);
   setHandler(attentionQuery, () => attention);
   setHandler(billingQuery, () => billing);
+  setHandler(paymentsQuery, () => payments);
+  /** A newer account snapshot; a suspended contract whose claims are paid is restored. */
+  const receive = async (snapshot: ReceivablesSnapshot): Promise<void> => {
+    const before = payments.receivables;
+    payments = { ...payments, receivables: newerReceivables(before, snapshot) };
+    if (payments.receivables === before) return;
+    publish();
+    const event = eventForReceivables(state, payments.receivables);
+    if (event && apply(event)) await persist();
+  };
+  /** A card charge failed (or none could be made): a prepaid contract is suspended. */
+  const chargeFailed = async (reason: string): Promise<void> => {
+    log.warn('card charge failed', { contractId: state.id, reason, billingMode: state.billingMode });
+    const event = eventForFailedCharge(state.billingMode);
+    if (event && apply(event)) await persist();
+  };
+  setHandler(ledgerChangedSignal, receive);
+  setHandler(chargeFailedSignal, (failed) => chargeFailed(failed.reason));
+  const hooks: CarryOutHooks = {
+    issued: (facts, step) => {
+      const after = afterInvoiceIssued(payments, facts, step);
+      payments = after.payments;
+      publish();
+      return after.commands;
+    },
+    receive,
+    chargeFailed,
+  };
   setHandler(
     retryStepUpdate,
     async (step: string) => {
@@ -257,12 +301,18 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   function wakeSummary(): string {
     const contractDeadline = nextDeadline(state, policy);
     const run = nextBillingRunAt(billing, state, billingPolicy);
+    const sepa = nextSepaCollectionAt(payments, state, billingOffsetMinutes(state.id, billingPolicy));
+    if (sepa && (!contractDeadline || sepa.getTime() < contractDeadline.getTime()) && (!run || sepa.getTime() < run.getTime())) return `SEPA collection at ${sepa.toISOString()}`;
     if (run && (!contractDeadline || run.getTime() < contractDeadline.getTime())) return `invoice run on ${nextBillingRunOn(billing, state) ?? '?'}`;
     return describeNextDeadline(state, policy) ?? 'next deadline';
   }
   /** The next instant something is due: a contract deadline or the next invoice run. */
   function nextWake(): Date | null {
-    const candidates = [nextDeadline(state, policy), nextBillingRunAt(billing, state, billingPolicy)].filter((d): d is Date => d !== null);
+    const candidates = [
+      nextDeadline(state, policy),
+      nextBillingRunAt(billing, state, billingPolicy),
+      nextSepaCollectionAt(payments, state, billingOffsetMinutes(state.id, billingPolicy)),
+    ].filter((d): d is Date => d !== null);
     return candidates.length > 0 ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
   }
   /**
@@ -295,7 +345,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const next = outbox[0];
       let followUps: StepCommand[] = [];
       await runStep(next.step, next, async () => {
-        followUps = await carryOut(next, state, billingPolicy);
+        followUps = await carryOut(next, state, billingPolicy, hooks);
       });
       outbox.shift();
       outbox.unshift(...followUps);
@@ -316,6 +366,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
           attention,
           billing,
           billingSpreadMinutes: billingPolicy.spreadMinutes,
+          payments,
         });
       }
       continue;
@@ -336,18 +387,49 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (!woken) {
       if (apply({ type: 'deadline-reached' })) await persist();
       queueDueBillingRuns();
+      const collections = dueSepaCollections(payments, state, billingOffsetMinutes(state.id, billingPolicy), new Date());
+      payments = collections.payments;
+      outbox.push(...collections.commands);
     }
   }
   await condition(allHandlersFinished);
   return state;
 }
 
+/** What carrying out a command tells the workflow about the money side. */
+interface CarryOutHooks {
+  /** An invoice was issued: the payment commands that follow from it. */
+  issued(facts: IssuedInvoiceFacts, step: string): PaymentCommand[];
+  receive(snapshot: ReceivablesSnapshot): Promise<void>;
+  chargeFailed(reason: string): Promise<void>;
+}
+
 /** Carries out one command; returns the commands that follow from it (an issued invoice is delivered next). */
-async function carryOut(command: StepCommand, state: ContractState, billingPolicy: BillingPolicy): Promise<StepCommand[]> {
+async function carryOut(command: StepCommand, state: ContractState, billingPolicy: BillingPolicy, hooks: CarryOutHooks): Promise<StepCommand[]> {
   const idempotencyKey = `${workflowInfo().workflowId}/${command.step}`;
   switch (command.type) {
     case 'issue-invoice':
-      return issueInvoice(command, state, idempotencyKey, billingPolicy);
+      return issueInvoice(command, state, idempotencyKey, billingPolicy, hooks);
+    case 'charge-card':
+    case 'top-up': {
+      const activity = command.type === 'charge-card' ? paymentSteps.chargeInvoice : paymentSteps.topUpPrepaid;
+      const outcome = await activity.executeWithOptions({ summary: `${command.type === 'charge-card' ? 'charge' : 'prepaid top-up for'} invoice ${command.number}` }, [
+        { idempotencyKey, contractId: state.id, invoiceId: command.invoiceId },
+      ]);
+      if (!outcome.charged) {
+        await hooks.receive(outcome.receivables);
+        // Nothing open any more is no failure; no card or a declined card is.
+        if (outcome.reason !== 'NOTHING_OPEN') await hooks.chargeFailed(outcome.reason);
+      }
+      return [];
+    }
+    case 'collect-sepa': {
+      const outcome = await paymentSteps.collectSepaDebit.executeWithOptions({ summary: `collect the SEPA debit of invoice ${command.number}` }, [
+        { idempotencyKey, contractId: state.id, invoiceId: command.invoiceId, bookedOn: command.dueOn },
+      ]);
+      await hooks.receive(outcome.receivables);
+      return [];
+    }
     case 'deliver-invoice':
       await invoiceDelivery.deliverInvoice.executeWithOptions({ summary: `deliver invoice ${command.number}` }, [{ idempotencyKey, invoiceId: command.invoiceId }]);
       return [];
@@ -376,7 +458,13 @@ async function carryOut(command: StepCommand, state: ContractState, billingPolic
 }
 
 /** One invoice run: read usage and tax profile, let the domain compute the invoice, issue it (once). */
-async function issueInvoice(command: Extract<BillingCommand, { type: 'issue-invoice' }>, state: ContractState, idempotencyKey: string, billingPolicy: BillingPolicy): Promise<StepCommand[]> {
+async function issueInvoice(
+  command: Extract<BillingCommand, { type: 'issue-invoice' }>,
+  state: ContractState,
+  idempotencyKey: string,
+  billingPolicy: BillingPolicy,
+  hooks: CarryOutHooks,
+): Promise<StepCommand[]> {
   const { run } = command;
   const usageThrough = run.usagePeriod?.to ?? null;
   const inputs = await billingDb.prepareInvoiceRun.executeWithOptions({ summary: `invoice run ${run.runOn}: usage and tax profile` }, [{ contractId: state.id, usageThrough }]);
@@ -389,7 +477,8 @@ async function issueInvoice(command: Extract<BillingCommand, { type: 'issue-invo
     { idempotencyKey, contractId: state.id, draft, usageAsOf: inputs.usageAsOf, usageThrough },
   ]);
   log.info('invoice issued', { contractId: state.id, number: issued.number, grossCents: draft.grossCents, created: issued.created });
-  return [{ type: 'deliver-invoice', step: `${command.step}/delivery`, invoiceId: issued.invoiceId, number: issued.number }];
+  const payment = hooks.issued(issued, command.step);
+  return [{ type: 'deliver-invoice', step: `${command.step}/delivery`, invoiceId: issued.invoiceId, number: issued.number }, ...payment];
 }
 
 /** `<type>: <message>` of an activity failure's cause (the activity's ApplicationFailure, a timeout, …). */

@@ -8,6 +8,9 @@ import type { CancellationChannel, ContractState, PaymentMethodType } from '../s
 import type { PlanId } from '../src/domain/plans';
 import type { AttentionItem } from '../src/domain/attention';
 import type { BillingState } from '../src/domain/billing-run';
+import { defineSignal } from '@temporalio/workflow';
+import type { ReceivablesSnapshot } from '../src/domain/ledger';
+import type { PaymentsState } from '../src/domain/receivables';
 
 /** Body of the `cancel` update. */
 export interface CancelRequest {
@@ -72,3 +75,15 @@ export const attentionQuery = defineQuery<readonly AttentionItem[]>('attention')
 /** The contract's billing slice: last run, what it billed in advance, pending charges. */
 export const billingQuery = defineQuery<BillingState>('billing');
 export const settledQuery = defineQuery<SettledStatus>('settled');
+
+/** The debtor account changed (a payment, chargeback, return, fee): the newest snapshot wins. */
+export const ledgerChangedSignal = defineSignal<[ReceivablesSnapshot]>('ledgerChanged');
+/** A card charge (invoice or prepaid top-up) failed at the PSP. */
+export interface ChargeFailedEvent {
+  readonly invoiceId: string | null;
+  readonly purpose: 'invoice' | 'top-up' | 'prepayment';
+  readonly reason: string;
+}
+export const chargeFailedSignal = defineSignal<[ChargeFailedEvent]>('chargeFailed');
+/** The contract's money side: account snapshot and SEPA debits waiting for their due date. */
+export const paymentsQuery = defineQuery<PaymentsState>('payments');

@@ -19,6 +19,9 @@ export const NeedsAttentionKey = defineSearchAttributeKey('NeedsAttention', Sear
 /** Steps waiting for an operator, e.g. `AttentionSteps = 'r7/contract-ended'`. */
 export const AttentionStepsKey = defineSearchAttributeKey('AttentionSteps', SearchAttributeType.KEYWORD_LIST);
 
+/** Open principal of the contract's invoices in cents (`OpenAmount > 0`: something is unpaid). */
+export const OpenAmountKey = defineSearchAttributeKey('OpenAmount', SearchAttributeType.INT);
+
 /** Every key, for registration on a server (src/temporal/search-attribute-registration.ts, docker-compose). */
 export const CONTRACT_SEARCH_ATTRIBUTES = [
   ContractStatusKey,
@@ -30,4 +33,5 @@ export const CONTRACT_SEARCH_ATTRIBUTES = [
   CancellationPendingKey,
   NeedsAttentionKey,
   AttentionStepsKey,
+  OpenAmountKey,
 ] as const;

@@ -4,13 +4,14 @@
  * keeps every deadline, and lets an operator run it again (docs/attention.md).
  */
 import type { BillingCommand } from './billing-run';
+import type { PaymentCommand } from './receivables';
 import type { ContractCommand } from './contract-state';
 
 /** Every command the contract workflow carries out as a step. */
-export type StepCommand = ContractCommand | BillingCommand;
+export type StepCommand = ContractCommand | BillingCommand | PaymentCommand;
 
 /** What kind of side effect failed; shown to operators and used as a filter. */
-export type AttentionKind = 'mail' | 'fact' | 'downgrade' | 'data-deletion' | 'database-mirror' | 'invoice' | 'invoice-delivery';
+export type AttentionKind = 'mail' | 'fact' | 'downgrade' | 'data-deletion' | 'database-mirror' | 'invoice' | 'invoice-delivery' | 'card-charge' | 'sepa-collection';
 
 /** Step name of the database mirror (saving the contract row); it has no command of its own. */
 export const MIRROR_STEP = 'save-contract';
@@ -46,6 +47,11 @@ export function attentionKindOf(command: StepCommand | null): AttentionKind {
       return 'invoice';
     case 'deliver-invoice':
       return 'invoice-delivery';
+    case 'charge-card':
+    case 'top-up':
+      return 'card-charge';
+    case 'collect-sepa':
+      return 'sepa-collection';
   }
 }
 

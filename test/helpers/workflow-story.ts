@@ -12,7 +12,9 @@ import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AccountActivities } from '../../activities/account.activity';
 import type { AttentionActivities, RaiseAttentionInput } from '../../activities/attention.activity';
-import type { BillingActivities, IssueInvoiceInput, PrepareInvoiceRunInput } from '../../activities/billing.activity';
+import type { BillingActivities, IssuedInvoice, IssueInvoiceInput, PrepareInvoiceRunInput } from '../../activities/billing.activity';
+import type { ChargeInput, ChargeOutcome, CollectSepaInput, CollectSepaOutcome, PaymentActivities } from '../../activities/payments.types';
+import type { ReceivablesSnapshot } from '../../src/domain/ledger';
 import type { DeliverInvoiceInput, InvoiceDeliveryActivities } from '../../activities/invoice-delivery.types';
 import type { TaxProfile } from '../../src/domain/vat';
 import type { ContractActivities, NotifyCustomerInput, RecordFactInput } from '../../activities/contract-activities';
@@ -33,9 +35,18 @@ export function berlin(date: string, time = '00:00'): Date {
 }
 
 /** In-memory activities that record every call; duplicates by idempotency key are ignored. */
-export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities, BillingActivities, InvoiceDeliveryActivities {
+export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities, BillingActivities, InvoiceDeliveryActivities, PaymentActivities {
   /** Issued invoices (numbered in order, like the real numbering: once per idempotency key). */
-  readonly invoices: (IssueInvoiceInput & { invoiceId: string; number: string })[] = [];
+  readonly invoices: (IssueInvoiceInput & { invoiceId: string; number: string; paymentMethod: IssuedInvoice['paymentMethod']; openCents: number })[] = [];
+  /** Payment method per contract for the invoices it is issued (default: transfer). */
+  readonly paymentMethods = new Map<string, IssuedInvoice['paymentMethod']>();
+  /** Contracts with a card on file (charges succeed unless the contract is in `declinedCards`). */
+  readonly cards = new Set<string>();
+  /** Prepaid (or overpaid) credit per contract, applied to the next invoice. */
+  readonly credit = new Map<string, number>();
+  readonly charges: (ChargeInput & { kind: 'invoice' | 'top-up'; amountCents: number })[] = [];
+  readonly collections: CollectSepaInput[] = [];
+  private ledgerVersion = 0;
   readonly deliveries: DeliverInvoiceInput[] = [];
   /** `<activity> <contractId>` in the order the activities ran (first attempts and retries). */
   readonly calls: string[] = [];
@@ -67,16 +78,67 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
       tax: this.taxProfiles.get(input.contractId) ?? { issuerCountry: 'DE' as const, customerCountry: 'DE' as const, customerType: 'business' as const, customerVatId: null },
     };
   }
-  async issueInvoice(input: IssueInvoiceInput) {
+  async issueInvoice(input: IssueInvoiceInput): Promise<IssuedInvoice> {
     this.calls.push(`issueInvoice ${input.contractId}`);
     const existing = this.invoices.find((i) => i.idempotencyKey === input.idempotencyKey);
-    if (existing) return { invoiceId: existing.invoiceId, number: existing.number, created: false };
+    if (existing) return this.issued(existing, false);
     const year = input.draft.issuedOn.slice(0, 4);
     const number = `${year}-${String(this.invoices.filter((i) => i.number.startsWith(year)).length + 1).padStart(6, '0')}`;
-    const invoice = { ...input, invoiceId: randomUUID(), number };
+    const paymentMethod = this.paymentMethods.get(input.contractId) ?? 'transfer';
+    const credit = this.credit.get(input.contractId) ?? 0;
+    const applied = Math.min(credit, input.draft.grossCents);
+    this.credit.set(input.contractId, credit - applied);
+    const invoice = { ...input, invoiceId: randomUUID(), number, paymentMethod, openCents: input.draft.grossCents - applied };
     this.invoices.push(invoice);
     for (const u of this.usage.get(input.contractId) ?? []) if (input.usageThrough && u.on <= input.usageThrough) u.billed = true;
-    return { invoiceId: invoice.invoiceId, number, created: true };
+    return this.issued(invoice, true);
+  }
+  private issued(invoice: RecordingActivities['invoices'][number], created: boolean): IssuedInvoice {
+    return { invoiceId: invoice.invoiceId, number: invoice.number, created, paymentMethod: invoice.paymentMethod, dueOn: invoice.draft.dueOn, openCents: invoice.openCents, receivables: this.receivablesOf(invoice.contractId) };
+  }
+  /** The account as the ledger would report it (a newer version each time). */
+  receivablesOf(contractId: string): ReceivablesSnapshot {
+    const open = this.invoicesOf(contractId).filter((i) => i.openCents > 0);
+    const owed = open.reduce((sum, i) => sum + i.openCents, 0);
+    const credit = this.credit.get(contractId) ?? 0;
+    return {
+      version: ++this.ledgerVersion,
+      balanceCents: owed - credit,
+      creditCents: credit,
+      openInvoices: open.map((i) => ({ invoiceId: i.invoiceId, number: i.number, issuedOn: i.draft.issuedOn, dueOn: i.draft.dueOn, paymentMethod: i.paymentMethod, openCents: i.openCents, claimCents: i.openCents })),
+    };
+  }
+  /** Books a payment (oldest invoice first, the rest as credit) and returns the snapshot to signal. */
+  pay(contractId: string, cents: number): ReceivablesSnapshot {
+    let left = cents;
+    for (const invoice of this.invoicesOf(contractId)) {
+      const applied = Math.min(left, invoice.openCents);
+      invoice.openCents -= applied;
+      left -= applied;
+    }
+    this.credit.set(contractId, (this.credit.get(contractId) ?? 0) + left);
+    return this.receivablesOf(contractId);
+  }
+  async chargeInvoice(input: ChargeInput): Promise<ChargeOutcome> {
+    return this.charge(input, 'invoice');
+  }
+  async topUpPrepaid(input: ChargeInput): Promise<ChargeOutcome> {
+    return this.charge(input, 'top-up');
+  }
+  private charge(input: ChargeInput, kind: 'invoice' | 'top-up'): ChargeOutcome {
+    const invoice = this.invoices.find((i) => i.invoiceId === input.invoiceId);
+    if (!invoice || invoice.openCents === 0) return { charged: false, reason: 'NOTHING_OPEN', receivables: this.receivablesOf(input.contractId) };
+    if (!this.cards.has(input.contractId)) return { charged: false, reason: 'NO_CARD', receivables: this.receivablesOf(input.contractId) };
+    if (!this.charges.some((c) => c.idempotencyKey === input.idempotencyKey)) this.charges.push({ ...input, kind, amountCents: invoice.openCents });
+    return { charged: true, chargeId: input.idempotencyKey, pspPaymentId: `pay_${input.invoiceId}`, amountCents: invoice.openCents };
+  }
+  async collectSepaDebit(input: CollectSepaInput): Promise<CollectSepaOutcome> {
+    if (this.collections.some((c) => c.idempotencyKey === input.idempotencyKey)) return { result: 'already', collectionId: input.bookedOn, amountCents: 0, receivables: this.receivablesOf(input.contractId) };
+    this.collections.push(input);
+    const invoice = this.invoices.find((i) => i.invoiceId === input.invoiceId);
+    const amountCents = invoice?.openCents ?? 0;
+    if (invoice) invoice.openCents = 0;
+    return { result: amountCents > 0 ? 'collected' : 'cancelled', collectionId: input.bookedOn, amountCents, receivables: this.receivablesOf(input.contractId) };
   }
   async deliverInvoice(input: DeliverInvoiceInput) {
     if (!this.deliveries.some((d) => d.idempotencyKey === input.idempotencyKey)) this.deliveries.push(input);
@@ -143,8 +205,11 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   const env = await createTimeSkippingEnv();
   const activities = new RecordingActivities();
   // Activities are registered by own properties: bind the recorder's methods.
-  const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities = {
+  const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities = {
     prepareInvoiceRun: (input) => activities.prepareInvoiceRun(input),
+    chargeInvoice: (input) => activities.chargeInvoice(input),
+    topUpPrepaid: (input) => activities.topUpPrepaid(input),
+    collectSepaDebit: (input) => activities.collectSepaDebit(input),
     issueInvoice: (input) => activities.issueInvoice(input),
     deliverInvoice: (input) => activities.deliverInvoice(input),
     raiseAttention: (input) => activities.raiseAttention(input),
