@@ -71,6 +71,12 @@ export function formatDate(date: LocalDate, locale: Locale): string {
   return locale === 'de' ? `${pad2(day)}.${pad2(month)}.${year}` : `${day} ${MONTHS_EN[month - 1]} ${year}`;
 }
 
+/** A local date where space is short (table columns): de "15.01.2027", en "15 Jan 2027". */
+export function formatShortDate(date: LocalDate, locale: Locale): string {
+  const { year, month, day } = parts(date);
+  return locale === 'de' ? formatDate(date, 'de') : `${day} ${MONTHS_EN_SHORT[month - 1]} ${year}`;
+}
+
 /**
  * A service period, both ends included, as short as it stays unambiguous:
  * de "15.01.–31.01.2027", "15.12.2026–14.01.2027", "15.01.2027" (one day);
@@ -79,9 +85,7 @@ export function formatDate(date: LocalDate, locale: Locale): string {
 export function formatPeriod(period: ServicePeriod, locale: Locale): string {
   const from = parts(period.from);
   const to = parts(period.to);
-  if (period.from === period.to) {
-    return locale === 'de' ? formatDate(period.from, 'de') : `${to.day} ${MONTHS_EN_SHORT[to.month - 1]} ${to.year}`;
-  }
+  if (period.from === period.to) return formatShortDate(period.from, locale);
   if (locale === 'de') {
     const start = from.year === to.year ? `${pad2(from.day)}.${pad2(from.month)}.` : formatDate(period.from, 'de');
     return `${start}–${formatDate(period.to, 'de')}`;

@@ -17,36 +17,24 @@ import {
 } from './invoice-texts';
 import {
   bold,
-  BODY_TOP,
-  drawAddressField,
-  drawFooters,
-  drawInfoBlock,
-  drawLetterhead,
-  drawMarks,
   drawParagraph,
   drawTable,
   ensureSpace,
-  LEFT,
+  finishLetter,
   regular,
   RIGHT,
   rule,
   SIZE,
-  WIDTH,
+  startLetter,
+  tableColumns,
   type Doc,
   type InfoRow,
   type TableLayout,
 } from './letter-layout';
-import { createPdfDocument, mm, pdfToBuffer } from './pdf-document';
+import { mm } from './pdf-document';
 
-/** Table columns: [x, width, align] between LEFT and RIGHT. */
-const COLUMNS = {
-  description: { x: mm(25), width: mm(61), align: 'left' },
-  period: { x: mm(87), width: mm(33), align: 'left' },
-  quantity: { x: mm(121), width: mm(12), align: 'right' },
-  unitPrice: { x: mm(134), width: mm(20), align: 'right' },
-  net: { x: mm(155), width: mm(22), align: 'right' },
-  vatRate: { x: mm(178), width: mm(12), align: 'right' },
-} as const;
+/** Table columns: width in mm and alignment, left to right (description at 25 mm, … VAT rate ending at 190 mm). */
+const COLUMNS = tableColumns({ description: [61, 'left'], period: [33, 'left'], quantity: [12, 'right'], unitPrice: [20, 'right'], net: [22, 'right'], vatRate: [12, 'right'] });
 type Column = keyof typeof COLUMNS;
 
 /** The info block rows. Ids (UUIDs) get a row of their own under the label. */
@@ -135,30 +123,24 @@ function drawTotals(doc: Doc, data: InvoiceDocumentData, labels: InvoiceLabels, 
 async function renderV1(data: InvoiceDocumentData): Promise<Buffer> {
   checkInvoiceTotals(data);
   const labels = INVOICE_LABELS[data.locale];
-  const doc = createPdfDocument({
-    title: `${labels.title} ${data.number}`,
-    lang: data.locale === 'de' ? 'de-DE' : 'en-GB',
+  const { doc, y: bodyTop } = startLetter({
+    issuer: data.issuer,
+    recipient: data.customer,
+    locale: data.locale,
+    documentTitle: `${labels.title} ${data.number}`,
     createdOn: data.issuedOn,
-    bufferPages: true,
+    infoRows: infoRows(data, labels),
+    heading: `${labels.title} ${data.number}`,
+    gapAfterHeadingMm: 5,
   });
 
-  drawMarks(doc);
-  drawLetterhead(doc, data.issuer);
-  drawAddressField(doc, data.issuer, data.customer, data.locale);
-  const infoBottom = drawInfoBlock(doc, infoRows(data, labels));
-
-  let y = Math.max(BODY_TOP, infoBottom + mm(4));
-  bold(doc, SIZE.title).text(`${labels.title} ${data.number}`, LEFT, y, { width: WIDTH, lineBreak: false });
-  y += doc.currentLineHeight(true) + mm(5);
-
-  y = drawTable(doc, tableLayout(labels), data.lines.map((invoiceLine) => lineCells(invoiceLine, data.locale)), y);
+  let y = drawTable(doc, tableLayout(labels), data.lines.map((invoiceLine) => lineCells(invoiceLine, data.locale)), bodyTop);
   y = drawTotals(doc, data, labels, y);
   y = drawParagraph(doc, paymentInstructionText(data), y, { heading: labels.payment });
   if (data.reverseCharge) y = drawParagraph(doc, reverseChargeText(data), y);
   if (data.consumerDefaultNotice) drawParagraph(doc, consumerDefaultText(data.locale), y);
 
-  drawFooters(doc, data.issuer, labels);
-  return pdfToBuffer(doc);
+  return finishLetter(doc, data.issuer, labels);
 }
 
 /** Template `invoice-v1`. */

@@ -10,21 +10,24 @@
  * a 17.7 mm remark zone with the return line, then the 27.3 mm address zone); info block 125/50;
  * fold marks 105 and 210, hole mark 148.5; text from 25 mm to 190 mm.
  */
+import type { LocalDate } from '../domain/calendar';
 import type { Country, InvoiceParty, Issuer, Locale } from '../domain/invoice';
 import { formatIban } from './document-format';
-import { mm, PDF_FONTS } from './pdf-document';
+import { createPdfDocument, mm, PDF_FONTS, pdfToBuffer } from './pdf-document';
 
 export type Doc = PDFKit.PDFDocument;
 
-export const LEFT = mm(25);
-export const RIGHT = mm(190);
+const TEXT_LEFT_MM = 25;
+const TEXT_RIGHT_MM = 190;
+export const LEFT = mm(TEXT_LEFT_MM);
+export const RIGHT = mm(TEXT_RIGHT_MM);
 export const WIDTH = RIGHT - LEFT;
 const ADDRESS = { x: mm(20), y: mm(45), width: mm(85), height: mm(45), inset: mm(5), remarkZone: mm(17.7) };
 const INFO = { x: mm(125), y: mm(50), labelWidth: mm(29), valueWidth: mm(36) };
 const FOLD_MARKS_MM = [105, 210];
 const HOLE_MARK_MM = 148.5;
 /** Where the body starts on the first page (below the address field and the info block). */
-export const BODY_TOP = mm(98.5);
+const BODY_TOP = mm(98.5);
 /** Where the body starts on a continuation page. */
 export const CONTINUATION_TOP = mm(25);
 /** Nothing of the body is drawn below this line: the footer follows. */
@@ -75,13 +78,13 @@ export function rule(doc: Doc, x1: number, y: number, x2: number, width = 0.5): 
 }
 
 /** Fold marks (105, 210 mm) and the hole mark (148.5 mm) at the left edge. */
-export function drawMarks(doc: Doc): void {
+function drawMarks(doc: Doc): void {
   for (const at of FOLD_MARKS_MM) rule(doc, mm(4), mm(at), mm(9), 0.3);
   rule(doc, mm(4), mm(HOLE_MARK_MM), mm(12), 0.3);
 }
 
 /** The issuer's name top left, its address and contact above the info block. */
-export function drawLetterhead(doc: Doc, issuer: Issuer): void {
+function drawLetterhead(doc: Doc, issuer: Issuer): void {
   bold(doc, SIZE.letterhead);
   doc.text(fitToWidth(doc, issuer.name, mm(95)), LEFT, mm(15), { lineBreak: false });
   regular(doc, SIZE.small).fillColor(GREY);
@@ -95,7 +98,7 @@ export function drawLetterhead(doc: Doc, issuer: Issuer): void {
 }
 
 /** Address field: return line in the remark zone, then the recipient in the address zone. */
-export function drawAddressField(doc: Doc, issuer: Issuer, recipient: PostalAddress, locale: Locale): void {
+function drawAddressField(doc: Doc, issuer: Issuer, recipient: PostalAddress, locale: Locale): void {
   const x = ADDRESS.x + ADDRESS.inset;
   const width = ADDRESS.width - 2 * ADDRESS.inset;
   const returnLine = [issuer.name, issuer.addressLine1, `${issuer.postalCode} ${issuer.city}`].join(' · ');
@@ -123,7 +126,7 @@ export interface InfoRow {
 }
 
 /** The info block right of the address field; returns its bottom edge. */
-export function drawInfoBlock(doc: Doc, rows: readonly InfoRow[]): number {
+function drawInfoBlock(doc: Doc, rows: readonly InfoRow[]): number {
   const fullWidth = INFO.labelWidth + INFO.valueWidth;
   let y = INFO.y;
   for (const { label, value, wide } of rows) {
@@ -139,6 +142,42 @@ export function drawInfoBlock(doc: Doc, rows: readonly InfoRow[]): number {
     y += doc.currentLineHeight(true) + mm(0.6);
   }
   return y;
+}
+
+/** The first page of a letter. */
+export interface LetterStart {
+  readonly issuer: Issuer;
+  readonly recipient: PostalAddress;
+  readonly locale: Locale;
+  /** Title in the PDF's metadata. */
+  readonly documentTitle: string;
+  /** The document's date: fixes its creation date, so the same data gives the same bytes. */
+  readonly createdOn: LocalDate;
+  readonly infoRows: readonly InfoRow[];
+  /** The bold heading over the body, e.g. "Rechnung 2027-000001". */
+  readonly heading: string;
+  /** Space between the heading and what follows, in mm. */
+  readonly gapAfterHeadingMm: number;
+}
+
+/**
+ * A new PDF/A-3b letter with its first page drawn down to the heading: marks, letterhead,
+ * address field, info block, heading. Returns the document and where the body starts.
+ */
+export function startLetter(start: LetterStart): { doc: Doc; y: number } {
+  const doc = createPdfDocument({
+    title: start.documentTitle,
+    lang: start.locale === 'de' ? 'de-DE' : 'en-GB',
+    createdOn: start.createdOn,
+    bufferPages: true,
+  });
+  drawMarks(doc);
+  drawLetterhead(doc, start.issuer);
+  drawAddressField(doc, start.issuer, start.recipient, start.locale);
+  const infoBottom = drawInfoBlock(doc, start.infoRows);
+  const y = Math.max(BODY_TOP, infoBottom + mm(4));
+  bold(doc, SIZE.title).text(start.heading, LEFT, y, { width: WIDTH, lineBreak: false });
+  return { doc, y: y + (doc.currentLineHeight(true) + mm(start.gapAfterHeadingMm)) };
 }
 
 /** Starts a continuation page when `height` does not fit below `y`; returns where to draw. */
@@ -166,6 +205,22 @@ export interface TableColumn {
   readonly x: number;
   readonly width: number;
   readonly align: 'left' | 'right';
+}
+
+/**
+ * Table columns left to right from LEFT, 1 mm apart, from their widths in mm; they must end at RIGHT.
+ * `{ description: [61, 'left'], period: [33, 'left'], … }` → description at 25 mm, period at 87 mm, …
+ */
+export function tableColumns<K extends string>(widths: Readonly<Record<K, readonly [number, 'left' | 'right']>>): Record<K, TableColumn> {
+  const columns = {} as Record<K, TableColumn>;
+  let xMm = TEXT_LEFT_MM;
+  for (const key of Object.keys(widths) as K[]) {
+    const [widthMm, align] = widths[key];
+    columns[key] = { x: mm(xMm), width: mm(widthMm), align };
+    xMm += widthMm + 1;
+  }
+  if (xMm - 1 !== TEXT_RIGHT_MM) throw new RangeError(`Table columns end at ${xMm - 1} mm, not at ${TEXT_RIGHT_MM} mm`);
+  return columns;
 }
 
 /** A table: its columns and their headers, keyed alike. */
@@ -255,14 +310,12 @@ function drawFooter(doc: Doc, issuer: Issuer, labels: LetterLabels, page: number
   });
 }
 
-/**
- * The issuer footer with "page x of n" on every page. Call once the body is complete, on a
- * document created with `bufferPages: true`.
- */
-export function drawFooters(doc: Doc, issuer: Issuer, labels: LetterLabels): void {
+/** Draws the issuer footer with "page x of n" on every page, ends the document and returns its bytes. */
+export function finishLetter(doc: Doc, issuer: Issuer, labels: LetterLabels): Promise<Buffer> {
   const { start, count } = doc.bufferedPageRange();
   for (let index = start; index < start + count; index++) {
     doc.switchToPage(index);
     drawFooter(doc, issuer, labels, index - start + 1, count);
   }
+  return pdfToBuffer(doc);
 }
