@@ -33,7 +33,7 @@ export const CONTINUATION_TOP = mm(25);
 /** Nothing of the body is drawn below this line: the footer follows. */
 export const CONTENT_BOTTOM = mm(262);
 const FOOTER_TOP = mm(272);
-export const GREY = '#555555';
+const GREY = '#555555';
 /** Footer column widths (address, register, contact, bank); they add up to the text width. */
 const FOOTER_COLUMNS = [mm(34), mm(42), mm(43), mm(46)];
 
@@ -65,7 +65,7 @@ export function bold(doc: Doc, size: number): Doc {
 }
 
 /** Shortens `text` with "…" until it fits `width` in the current font (deterministic, no wrapping). */
-export function fitToWidth(doc: Doc, text: string, width: number): string {
+function fitToWidth(doc: Doc, text: string, width: number): string {
   if (doc.widthOfString(text) <= width) return text;
   let shortened = text;
   while (shortened.length > 1 && doc.widthOfString(`${shortened}…`) > width) shortened = shortened.slice(0, -1);
@@ -241,7 +241,7 @@ export function drawTableRow<K extends string>(doc: Doc, columns: Readonly<Recor
 }
 
 /** The bold header row with a rule under it; returns where the first row goes. */
-export function drawTableHeader<K extends string>(doc: Doc, table: TableLayout<K>, y: number): number {
+function drawTableHeader<K extends string>(doc: Doc, table: TableLayout<K>, y: number): number {
   bold(doc, SIZE.table);
   const bottom = drawTableRow(doc, table.columns, table.headers, y);
   rule(doc, LEFT, bottom + mm(1), RIGHT);
