@@ -81,8 +81,12 @@ const ENTRIES: readonly Camt053FixtureEntry[] = [
   { amount: '3', direction: 'debit', bookedAt: '2027-02-03T23:30:00+01:00', transactions: [{ remittance: ['Entgelt Ruecklastschrift'], creditor: { name: 'Bank' } }] },
 ];
 
+/** A fixture statement; every one the tests use must pass the version's XSD. */
 function statement(version: Camt053Version, overrides: Partial<Camt053FixtureOptions> = {}): string {
-  return camt053Xml({ version, statementId: `STMT-2027-02-01-${version}`, iban: OUR_IBAN, entries: ENTRIES, ...overrides });
+  const xml = camt053Xml({ version, statementId: `STMT-2027-02-01-${version}`, iban: OUR_IBAN, entries: ENTRIES, ...overrides });
+  const { valid, output } = validatePaymentXml(xml, `camt.053.${version}`);
+  if (!valid) throw new Error(`The camt053Xml fixture fails the camt.053.${version} XSD:\n${output}`);
+  return xml;
 }
 
 function parseError(input: string | Buffer): Camt053Error {
@@ -185,13 +189,15 @@ describe.each(VERSIONS)('camt.053.%s', (version) => {
     expect(entry(4).transactions[0]).toMatchObject({ amountCents: 300, counterpartyName: 'Bank', references: [] });
   });
 
-  it('reads a pending entry, a reversal, and a return marked only by RtrInf (AC04)', () => {
+  it('reads a pending entry, a reversal, a return marked only by RtrInf (AC04) and one only by its bank transaction code', () => {
     const others = parseCamt053(
       statement(version, {
         entries: [
           { amount: '10', direction: 'credit', status: 'PDNG', valueOn: '2027-02-04' },
           { amount: '10', direction: 'debit', bookedOn: '2027-02-04', reversal: true },
           { amount: '25.50', direction: 'debit', bookedOn: '2027-02-04', transactions: [{ endToEndId: '2027-000009', returnReason: 'AC04' }] },
+          { amount: '8.00', direction: 'debit', bookedOn: '2027-02-04', bankTransactionCode: SEPA_DIRECT_DEBIT_RETURNED },
+          { amount: '8.00', direction: 'credit', bookedOn: '2027-02-04', bankTransactionCode: SEPA_DIRECT_DEBIT_COLLECTED },
         ],
       }),
     ).statements[0]?.entries;
@@ -200,6 +206,8 @@ describe.each(VERSIONS)('camt.053.%s', (version) => {
       { status: 'PDNG', reversal: false, isReturn: false, returnReason: undefined, bookedOn: '2027-02-04', count: 0 },
       { status: 'BOOK', reversal: true, isReturn: false, returnReason: undefined, bookedOn: '2027-02-04', count: 0 },
       { status: 'BOOK', reversal: false, isReturn: true, returnReason: 'AC04', bookedOn: '2027-02-04', count: 1 },
+      { status: 'BOOK', reversal: false, isReturn: true, returnReason: undefined, bookedOn: '2027-02-04', count: 0 },
+      { status: 'BOOK', reversal: false, isReturn: false, returnReason: undefined, bookedOn: '2027-02-04', count: 0 },
     ]);
   });
 
