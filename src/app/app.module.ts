@@ -21,7 +21,14 @@ import { ContractInvoicesController, InvoicesController } from '../invoices/invo
 import { InvoicesService } from '../invoices/invoices.service';
 import { LettersController } from '../letters/letters.controller';
 import { LettersService } from '../letters/letters.service';
+import { LedgerSignals } from '../payments/ledger-signals';
+import { ContractAccountController, PaymentsController } from '../payments/payments.controller';
+import { PaymentsService } from '../payments/payments.service';
+import type { PspRef } from '../payments/psp-ref';
+import { createPspRef } from '../payments/psp-ref';
 import { PlansController } from '../plans/plans.controller';
+import { SandboxPspController } from '../sandbox/sandbox-psp.controller';
+import { PspWebhookController } from '../webhooks/psp-webhook.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
 import { SuppressionController } from '../suppression/suppression.controller';
 import { SuppressionService } from '../suppression/suppression.service';
@@ -29,7 +36,7 @@ import { PrintPartnerWebhookController } from '../webhooks/print-partner-webhook
 import { PrintPartnerWebhookService } from '../webhooks/print-partner-webhook.service';
 import type { Clock, SandboxControl } from './clock';
 import { systemClock } from './clock';
-import { APP_CONFIG, CLOCK, PRISMA, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
+import { APP_CONFIG, CLOCK, PRISMA, PSP, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
 
 /** What the HTTP application is built from; created by the caller (main, start script, tests). */
 export interface AppDependencies {
@@ -39,6 +46,8 @@ export interface AppDependencies {
   /** Present in sandbox mode: then it is also the clock. */
   readonly sandbox?: SandboxControl;
   readonly clock?: Clock;
+  /** The process's PSP (set once the API listens); a fresh empty one when absent. */
+  readonly psp?: PspRef;
 }
 
 @Module({})
@@ -49,6 +58,7 @@ export class AppModule {
       { provide: PRISMA, useValue: deps.prisma },
       { provide: TEMPORAL_CLIENT, useValue: deps.temporal },
       { provide: CLOCK, useValue: deps.sandbox ?? deps.clock ?? systemClock },
+      { provide: PSP, useValue: deps.psp ?? createPspRef() },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       CustomersService,
@@ -60,6 +70,8 @@ export class AppModule {
       LettersService,
       InvoicesService,
       PrintPartnerWebhookService,
+      LedgerSignals,
+      PaymentsService,
     ];
     const controllers: DynamicModule['controllers'] = [
       HealthController,
@@ -74,11 +86,14 @@ export class AppModule {
       InvoicesController,
       ContractInvoicesController,
       PrintPartnerWebhookController,
+      PspWebhookController,
+      PaymentsController,
+      ContractAccountController,
     ];
     // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.
     if (deps.sandbox) {
       providers.push({ provide: SANDBOX_CONTROL, useValue: deps.sandbox });
-      controllers.push(SandboxController);
+      controllers.push(SandboxController, SandboxPspController);
     }
     return { module: AppModule, providers, controllers };
   }

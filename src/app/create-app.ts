@@ -15,6 +15,8 @@ export async function createApp(deps: AppDependencies, options: { logger?: boole
     rawBody: true,
   });
   app.useBodyParser('json', { limit: '256kb' });
+  // Bank statements (camt.053) arrive as XML, often zipped; 10,000 entries are a few MB.
+  app.useBodyParser('raw', { type: ['application/xml', 'text/xml', 'application/zip'], limit: '25mb' });
   // Errors thrown before routing (e.g. malformed JSON in the body parser) need the filter too.
   app.useGlobalFilters(new ProblemFilter());
   // No enableShutdownHooks(): Nest would re-raise SIGINT and kill the process before the

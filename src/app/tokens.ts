@@ -4,3 +4,4 @@ export const PRISMA = Symbol('PRISMA');
 export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
 export const CLOCK = Symbol('CLOCK');
 export const SANDBOX_CONTROL = Symbol('SANDBOX_CONTROL');
+export const PSP = Symbol('PSP');

@@ -84,6 +84,8 @@ const envSchema = z.object({
   PSP_WEBHOOK_SECRET: z.string().min(16).default(DEV_PSP_WEBHOOK_SECRET),
   /** Local PSP: where it reports charges. Default: this platform's API, `http://127.0.0.1:<PORT>/v1/webhooks/psp`. */
   PSP_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Local PSP: where it keeps its charge log (idempotency across restarts). */
+  PSP_LOCAL_DATA_DIR: z.string().min(1).default('var/psp'),
   /** Stripe-protocol PSP (PSP=stripe): API base URL, secret key and the endpoint secret of `POST /v1/webhooks/stripe`. */
   STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
@@ -130,7 +132,7 @@ export type AppConfig = Readonly<{
 export type PaymentsConfig = Readonly<{
   psp: 'local' | 'stripe';
   webhookSecret: string;
-  local: Readonly<{ webhookUrl: string }>;
+  local: Readonly<{ webhookUrl: string; dataDir: string }>;
   /** PSP_WEBHOOK_URL was set; otherwise the platform points the local PSP at its own API. */
   webhookUrlConfigured: boolean;
   /** Set when `psp` is `stripe`. */
@@ -219,7 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     payments: {
       psp: e.PSP,
       webhookSecret: e.PSP_WEBHOOK_SECRET,
-      local: { webhookUrl: e.PSP_WEBHOOK_URL ?? `http://127.0.0.1:${e.PORT}/v1/webhooks/psp` },
+      local: { webhookUrl: e.PSP_WEBHOOK_URL ?? `http://127.0.0.1:${e.PORT}/v1/webhooks/psp`, dataDir: e.PSP_LOCAL_DATA_DIR },
       webhookUrlConfigured: e.PSP_WEBHOOK_URL !== undefined,
       stripe:
         e.PSP === 'stripe'

@@ -40,7 +40,7 @@ export function toContractResource(row: Contract, details: ContractDetails) {
     paidFrom: row.paidFrom,
     pausedSince: row.pausedSince,
     /** Paused contracts are read-only: features can be viewed, not used. */
-    readOnly: row.status === 'paused',
+    readOnly: row.status === 'paused' || row.status === 'suspended',
     billingMode: row.billingMode,
     paymentMethod: details.paymentMethod ? toPaymentMethodResource(details.paymentMethod) : null,
     dunning: { level: 0, onHold: false },

@@ -33,8 +33,8 @@ export function toInvoiceResource(row: Invoice) {
     vat: eur(row.vatCents),
     gross: eur(row.grossCents),
     openAmount: eur(row.openCents),
-    // Fees and interest arrive with dunning; until then the claim is the open principal.
-    claim: eur(row.openCents),
+    // Principal + fees + interest booked for the invoice and not yet paid (src/ledger/ledger-store.ts).
+    claim: eur(row.claimCents),
     reverseCharge: row.reverseCharge,
     dunning: { level: 0, onHold: false, nextStepOn: null },
     legalHold: null,

@@ -80,7 +80,7 @@ export class InvoicesService {
     if (!isPlanId(contract.plan) || !planOf(contract.plan).features.includes('sms-invitations')) {
       throw new ProblemError(HttpStatus.UNPROCESSABLE_ENTITY, 'FEATURE_NOT_IN_PLAN', 'Feature not in plan', `SMS invitations are not part of plan ${contract.plan}.`);
     }
-    if (contract.status === 'paused') throw new DomainError('CONTRACT_READ_ONLY', 'The contract is paused: features are read-only.');
+    if (contract.status === 'paused' || contract.status === 'suspended') throw new DomainError('CONTRACT_READ_ONLY', `The contract is ${contract.status}: features are read-only.`);
     const occurredAt = new Date(body.occurredAt);
     const now = await this.clock.now();
     if (occurredAt.getTime() > now.getTime() + MAX_USAGE_CLOCK_SKEW_MS) {

@@ -21,6 +21,10 @@ import type { PrismaClient } from '../database/prisma-client';
 import { createPrismaLettersStore } from '../letters/letters.store';
 import { createMailTransport } from '../mail/mail-transport';
 import { createPrintPartner } from '../print-partner/create-print-partner';
+import { createPsp } from '../psp/create-psp';
+import type { Psp } from '../psp/psp';
+import type { PaymentActivities } from '../../activities/payments.activity';
+import { createPaymentActivities } from '../../activities/payments.activity';
 
 /**
  * Wires the worker's activities to their I/O: database, SMTP and the print partner. `clock`
@@ -29,9 +33,9 @@ import { createPrintPartner } from '../print-partner/create-print-partner';
 export function createActivities(
   config: AppConfig,
   prisma: PrismaClient,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; psp?: Psp } = {},
 ): {
-  activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities & BillingActivities & InvoiceDeliveryActivities;
+  activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities;
   close(): void;
 } {
   if (!config.mail.smtpUrl) throw new Error('SMTP_URL is not configured: the worker cannot send mail.');
@@ -43,6 +47,10 @@ export function createActivities(
     newId: randomUUID,
     now: () => new Date(),
   });
+  // The platform passes its one PSP; a worker wired alone creates its own.
+  const ownPsp = options.psp ? null : createPsp(config.payments, { clock: options.clock ?? systemClock, dataDir: config.payments.local.dataDir });
+  const psp = options.psp ?? (ownPsp as NonNullable<typeof ownPsp>).psp;
+  if (ownPsp) new Logger('Platform').log(ownPsp.description);
   const { partner, description } = createPrintPartner(config.printPartner, { clock: options.clock ?? systemClock });
   new Logger('Platform').log(description);
   const letters = createPrintPartnerActivities({
@@ -58,12 +66,14 @@ export function createActivities(
       ...createAccountActivities({ prisma }),
       ...createAttentionActivities({ prisma, newId: randomUUID }),
       ...letters,
-      ...createBillingActivities({ prisma, issuer: config.issuer, newId: randomUUID }),
+      ...createBillingActivities({ prisma, issuer: config.issuer, newId: randomUUID, mandateExpiryMonths: config.payments.sepaMandateExpiryMonths }),
+      ...createPaymentActivities({ prisma, psp, issuerCountry: config.issuer.country, newId: randomUUID }),
       ...createInvoiceDeliveryActivities({ prisma, mail, letters }),
     },
     close: () => {
       transport.close();
       void partner.close?.();
+      if (ownPsp) void ownPsp.psp.close?.();
     },
   };
 }

@@ -3,10 +3,13 @@ import { Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Clock, SandboxControl } from '../app/clock';
+import { systemClock } from '../app/clock';
 import { createApp } from '../app/create-app';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import { createContractWorker } from '../temporal/worker';
+import { createPspRef } from '../payments/psp-ref';
+import { createPsp } from '../psp/create-psp';
 import { createActivities } from './activities';
 
 /** A running platform: API and/or worker, per `config.role`. */
@@ -42,18 +45,27 @@ export async function startPlatform(options: {
   // reports to it (unless PRINT_PARTNER_WEBHOOK_URL names another place).
   let app: INestApplication | null = null;
   let url: string | null = null;
+  const pspRef = createPspRef();
   if (config.role !== 'worker') {
-    app = await createApp({ config, prisma, temporal: options.client, sandbox: options.sandbox, clock: options.clock }, { logger: options.logger });
+    app = await createApp({ config, prisma, temporal: options.client, sandbox: options.sandbox, clock: options.clock, psp: pspRef }, { logger: options.logger });
     await app.listen(config.port, options.host ?? '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
   }
+  // One PSP per process, shared by the API (prepayments) and the worker (charges). The local PSP
+  // reports to this API's own port unless PSP_WEBHOOK_URL names another place.
+  const payments =
+    url && !config.payments.webhookUrlConfigured ? { ...config.payments, local: { ...config.payments.local, webhookUrl: `${url}/v1/webhooks/psp` } } : config.payments;
+  const created = createPsp(payments, { clock: options.sandbox ?? options.clock ?? systemClock, dataDir: config.payments.local.dataDir });
+  pspRef.current = created.psp;
+  pspRef.local = created.local;
+  logger.log(created.description);
   if (config.role !== 'api') {
     const workerConfig: AppConfig =
       url && !config.printPartner.webhookUrlConfigured
         ? { ...config, printPartner: { ...config.printPartner, local: { ...config.printPartner.local, webhookUrl: `${url}/v1/webhooks/print-partner` } } }
         : config;
-    const wired = createActivities(workerConfig, prisma, { clock: options.sandbox ?? options.clock });
+    const wired = createActivities(workerConfig, prisma, { clock: options.sandbox ?? options.clock, psp: created.psp });
     closeActivities = wired.close;
     worker = await createContractWorker({
       connection: options.nativeConnection,
@@ -77,6 +89,7 @@ export async function startPlatform(options: {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       if (workerRun) await workerRun.catch(() => undefined);
       closeActivities();
+      await created.psp.close?.();
     },
   };
 }

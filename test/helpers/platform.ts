@@ -54,6 +54,8 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
     ...base,
     // Letters of this platform go to a folder of its own (the local print partner's drop folder).
     printPartner: { ...base.printPartner, local: { ...base.printPartner.local, dropDir: `var/test/print-partner-${database.name}` } },
+    // The local PSP's charge log of this platform (a shared one would resume other platforms' deliveries).
+    payments: { ...base.payments, local: { ...base.payments.local, dataDir: `var/test/psp-${database.name}` } },
     databaseUrl: database.url,
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Vertragswerk Test <billing@test.example>' },
     temporal: { address: env.address, namespace: 'default', taskQueue: `contracts-${database.name}` },
@@ -95,7 +97,7 @@ export function apiClient(baseUrl: string) {
   return async function call(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
+    if ((options.body !== undefined || options.rawBody !== undefined) && !headers['content-type']) headers['content-type'] = 'application/json';
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers,
