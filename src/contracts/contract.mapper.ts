@@ -19,6 +19,8 @@ export function cancellationOf(row: Contract): Cancellation | null {
 export interface ContractDetails {
   readonly attention: readonly AttentionItem[];
   readonly paymentMethod: PaymentMethod | null;
+  /** Open principal of the contract's invoices (search attribute `OpenAmount` in Temporal). */
+  readonly openCents: number;
 }
 
 /** The contract resource of API.md from its database mirror. */
@@ -39,10 +41,11 @@ export function toContractResource(row: Contract, details: ContractDetails) {
         : null,
     paidFrom: row.paidFrom,
     pausedSince: row.pausedSince,
-    /** Paused contracts are read-only: features can be viewed, not used. */
+    /** Paused and suspended contracts are read-only: features can be viewed, not used. */
     readOnly: row.status === 'paused' || row.status === 'suspended',
     billingMode: row.billingMode,
     paymentMethod: details.paymentMethod ? toPaymentMethodResource(details.paymentMethod) : null,
+    openAmount: { amount: details.openCents, currency: 'EUR' as const },
     dunning: { level: 0, onHold: false },
     /** Steps that failed for good and wait for an operator (docs/attention.md); empty when nothing failed. */
     attention: details.attention.map((item) => ({ step: item.step, kind: item.kind, error: item.error, since: item.since.toISOString(), attempts: item.attempts })),

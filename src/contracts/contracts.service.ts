@@ -100,11 +100,12 @@ export class ContractsService {
    * with the contract exactly as it left it.
    */
   async resourceOf(row: Contract, state?: ContractState) {
-    const [attention, paymentMethod] = await Promise.all([
+    const [attention, paymentMethod, open] = await Promise.all([
       this.prisma.attentionItem.findMany({ where: { contractId: row.id, resolvedAt: null }, orderBy: [{ since: 'asc' }, { step: 'asc' }] }),
       this.prisma.paymentMethod.findFirst({ where: { contractId: row.id, revokedAt: null }, orderBy: { createdAt: 'desc' } }),
+      this.prisma.invoice.aggregate({ where: { contractId: row.id, status: 'open' }, _sum: { openCents: true } }),
     ]);
-    return toContractResource({ ...row, ...(state ? contractColumnsOf(state) : {}) }, { attention, paymentMethod });
+    return toContractResource({ ...row, ...(state ? contractColumnsOf(state) : {}) }, { attention, paymentMethod, openCents: open._sum.openCents ?? 0 });
   }
 
   async list(query: ListContractsQuery, principal: Principal) {
@@ -120,14 +121,20 @@ export class ContractsService {
             ? { attention: { some: { resolvedAt: null } } }
             : { attention: { none: { resolvedAt: null } } }),
       },
-      include: { attention: { where: { resolvedAt: null }, orderBy: [{ since: 'asc' }, { step: 'asc' }] }, paymentMethods: { where: { revokedAt: null }, orderBy: { createdAt: 'desc' }, take: 1 } },
+      include: {
+        attention: { where: { resolvedAt: null }, orderBy: [{ since: 'asc' }, { step: 'asc' }] },
+        paymentMethods: { where: { revokedAt: null }, orderBy: { createdAt: 'desc' }, take: 1 },
+        invoices: { where: { status: 'open' }, select: { openCents: true } },
+      },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: query.limit + 1,
       ...(query.cursor && isUuid(query.cursor) ? { cursor: { id: query.cursor }, skip: 0 } : {}),
     });
     const page = rows.slice(0, query.limit);
     return {
-      items: page.map(({ attention, paymentMethods, ...row }) => toContractResource(row, { attention, paymentMethod: paymentMethods[0] ?? null })),
+      items: page.map(({ attention, paymentMethods, invoices, ...row }) =>
+        toContractResource(row, { attention, paymentMethod: paymentMethods[0] ?? null, openCents: invoices.reduce((sum, i) => sum + i.openCents, 0) }),
+      ),
       nextCursor: rows.length > query.limit ? rows[query.limit].id : null,
     };
   }
