@@ -10,7 +10,7 @@ import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import type { ContractState, NewContract } from '../domain/contract';
 import { checkSeats } from '../domain/account-rules';
-import { timeZoneForCountry } from '../domain/contract';
+import { DEFAULT_CONTRACT_POLICY, suspensionDaysOf, timeZoneForCountry } from '../domain/contract';
 import { contractColumnsOf } from '../database/contract-columns';
 import type { Contract } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
@@ -64,7 +64,19 @@ export class ContractsService {
       await this.temporal.workflow.start<typeof contractWorkflow>('contractWorkflow', {
         workflowId,
         taskQueue: this.config.temporal.taskQueue,
-        args: [{ kind: 'new', contract, requestedAt: requestedAt.toISOString(), searchAttributes: !this.config.sandbox, billingSpreadMinutes: this.config.billing.spreadMinutes }],
+        args: [
+          {
+            kind: 'new',
+            contract,
+            requestedAt: requestedAt.toISOString(),
+            searchAttributes: !this.config.sandbox,
+            billingSpreadMinutes: this.config.billing.spreadMinutes,
+            // PREPAID_SUSPENSION_DAYS: only a value other than the default is carried in the input.
+            ...(this.config.payments.prepaidSuspensionDays !== suspensionDaysOf(DEFAULT_CONTRACT_POLICY)
+              ? { policy: { ...DEFAULT_CONTRACT_POLICY, suspensionDays: this.config.payments.prepaidSuspensionDays } }
+              : {}),
+          },
+        ],
         // A contract id is never used twice, not even after its workflow completed.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
