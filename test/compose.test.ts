@@ -206,7 +206,7 @@ describe('docker-compose.yml', () => {
 
   it('registers every search attribute the contract workflow uses', () => {
     const script = commandText(services['temporal-setup'] as ComposeService);
-    const cliType: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', KEYWORD_LIST: 'KeywordList' };
+    const cliType: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', KEYWORD_LIST: 'KeywordList', INT: 'Int' };
     for (const key of CONTRACT_SEARCH_ATTRIBUTES) {
       // Each entry is `<name>:<CLI type>`; a wrong type would fail the workflows' upserts.
       expect(script).toMatch(new RegExp(`\\b${key.name}:${cliType[key.type]}\\b`));

@@ -8,6 +8,7 @@ const INDEXED_VALUE_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
 /**
