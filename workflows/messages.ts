@@ -87,3 +87,30 @@ export interface ChargeFailedEvent {
 export const chargeFailedSignal = defineSignal<[ChargeFailedEvent]>('chargeFailed');
 /** The contract's money side: account snapshot and SEPA debits waiting for their due date. */
 export const paymentsQuery = defineQuery<PaymentsState>('payments');
+
+/** Body of the `dispute` update (operators): put an invoice's dunning on hold, or lift the hold. */
+export interface DisputeRequest {
+  readonly invoiceId: string;
+  readonly onHold: boolean;
+  readonly reason: string | null;
+}
+/** Result of the `dispute` update: the invoice's dunning after it. */
+export interface DisputeResult {
+  readonly invoiceId: string;
+  readonly onHold: boolean;
+  readonly level: number;
+  readonly nextStepOn: string | null;
+}
+export const disputeUpdate = defineUpdate<DisputeResult, [DisputeRequest]>('dispute');
+
+/** Body of the `legalHold` update (operators): keep an invoice's records past their retention, or release them. */
+export interface LegalHoldRequest {
+  readonly invoiceId: string;
+  readonly hold: boolean;
+  readonly reason: string | null;
+}
+export interface LegalHoldResult {
+  readonly invoiceId: string;
+  readonly hold: boolean;
+}
+export const legalHoldUpdate = defineUpdate<LegalHoldResult, [LegalHoldRequest]>('legalHold');
