@@ -2,38 +2,12 @@
  * The cancellation slice through the REST API alone, in sandbox mode: real HTTP, real
  * PostgreSQL, Temporal's time-skipping server, and mail over SMTP into a sink.
  */
-import type { TestPlatform } from '../helpers/platform';
-import { apiClient, OPERATOR_TOKEN, startTestPlatform } from '../helpers/platform';
+import { OPERATOR_TOKEN } from '../helpers/platform';
+import { customerAddress, sandboxSuite } from '../helpers/sandbox-suite';
 
-let p: TestPlatform;
-let api: ReturnType<typeof apiClient>;
+const { p, api, advance: advanceTo, advanceBy, settle, newCustomer: createCustomer } = sandboxSuite({ emailPrefix: 'cancellation' });
 
-beforeAll(async () => {
-  p = await startTestPlatform('sandbox');
-  api = apiClient(p.url);
-});
-afterAll(async () => {
-  await p?.stop();
-});
-
-const address = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
-
-async function newCustomer(locale: 'de' | 'en', type: 'business' | 'consumer' = 'business') {
-  const created = await api('POST', '/v1/customers', {
-    token: OPERATOR_TOKEN,
-    body: { type, name: locale === 'de' ? 'Praxis Dr. Muster' : 'Smith Consulting', email: `${locale}-${Date.now()}@example.org`, locale, address },
-  });
-  expect(created.status).toBe(201);
-  const token = await api('POST', `/v1/customers/${created.body.id}/tokens`, { token: OPERATOR_TOKEN });
-  expect(token.status).toBe(201);
-  return { id: created.body.id as string, email: created.body.email as string, token: token.body.token as string };
-}
-
-async function advanceTo(instant: string) {
-  const res = await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { to: instant } });
-  expect(res.status).toBe(200);
-  return res.body.now as string;
-}
+const newCustomer = (locale: 'de' | 'en') => createCustomer({ locale, name: locale === 'de' ? 'Praxis Dr. Muster' : 'Smith Consulting' });
 
 test('notice received 31.03. ends 30.06.; 01.04. 00:30 Berlin ends 30.09.; revoke and re-cancel counts anew; ended on 01.07.', async () => {
   // Day 0: 31.03.2027 10:00 Berlin (08:00 UTC).
@@ -99,7 +73,7 @@ test('notice received 31.03. ends 30.06.; 01.04. 00:30 Berlin ends 30.09.; revok
   const recancel = await api('POST', `/v1/contracts/${bobContract}/cancellation`, { token: bob.token, body: { confirm: true } });
   expect(recancel.body.cancellation.endsOn).toBe('2027-12-31');
   // Mail goes out after the update returns; advancing by nothing waits until workflows settle.
-  await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { by: 'PT0S' } });
+  await settle();
   const bobMails = p.mails.filter((m) => m.to === bob.email);
   expect(bobMails.some((m) => m.text.includes('31 December 2027'))).toBe(true);
   expect(bobMails.some((m) => m.text.includes('30 September 2027'))).toBe(true);
@@ -119,7 +93,7 @@ describe('bad input gets a problem and changes nothing', () => {
   beforeAll(async () => {
     customer = await newCustomer('de');
     contractId = (await api('POST', '/v1/contracts', { token: customer.token, body: { plan: 'plus' } })).body.id;
-    await advanceTo(new Date(Date.parse((await api('GET', '/v1/sandbox/clock', { token: OPERATOR_TOKEN })).body.now) + 1000).toISOString());
+    await advanceBy('PT1S');
     before = (await api('GET', `/v1/contracts/${contractId}`, { token: customer.token })).body;
     mailCount = p.mails.length;
   });
@@ -165,7 +139,7 @@ describe('bad input gets a problem and changes nothing', () => {
   test('no token → 401; bad token → 401; customer token on an operator route → 403', async () => {
     expect((await api('GET', `/v1/contracts/${contractId}`)).body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
     expect((await api('GET', `/v1/contracts/${contractId}`, { token: 'nope' })).status).toBe(401);
-    const res = await api('POST', '/v1/customers', { token: customer.token, body: { type: 'business', name: 'x', email: 'x@example.org', address } });
+    const res = await api('POST', '/v1/customers', { token: customer.token, body: { type: 'business', name: 'x', email: 'x@example.org', address: customerAddress } });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('FORBIDDEN');
     expect((await api('POST', `/v1/customers/${customer.id}/tokens`, { token: customer.token })).status).toBe(403);

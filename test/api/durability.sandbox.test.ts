@@ -4,49 +4,24 @@
  * creation is idempotent; a customer lists only its own contracts; commands answer with their
  * effect.
  */
-import type { TestPlatform } from '../helpers/platform';
-import { apiClient, OPERATOR_TOKEN, startTestPlatform } from '../helpers/platform';
+import { OPERATOR_TOKEN } from '../helpers/platform';
+import { sandboxSuite } from '../helpers/sandbox-suite';
 
-let p: TestPlatform;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  p = await startTestPlatform('sandbox');
-  api = apiClient(p.url);
-});
-afterAll(async () => {
-  await p?.stop();
-});
-
-const address = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
-let customers = 0;
-
-async function newCustomer() {
-  const email = `durability-${++customers}-${Date.now()}@example.org`;
-  const created = await api('POST', '/v1/customers', { token: OPERATOR_TOKEN, body: { type: 'business', name: `Praxis ${customers}`, email, address } });
-  expect(created.status).toBe(201);
-  const token = await api('POST', `/v1/customers/${created.body.id}/tokens`, { token: OPERATOR_TOKEN });
-  return { id: created.body.id as string, email, token: token.body.token as string };
-}
-
-async function advance(body: { to: string } | { by: string }) {
-  const res = await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body });
-  expect(res.status).toBe(200);
-}
+const { p, api, newCustomer, advance, settle } = sandboxSuite({ customerName: 'Praxis', emailPrefix: 'durability' });
 
 test('end notice bounces (550): ended on time, listed under needsAttention, retried once by an operator', async () => {
-  await advance({ to: '2027-03-31T08:00:00Z' });
+  await advance('2027-03-31T08:00:00Z');
   const anna = await newCustomer();
   const contract = (await api('POST', '/v1/contracts', { token: anna.token, body: { plan: 'plus', seats: 2 } })).body;
   expect(contract.attention).toEqual([]);
   const cancelled = await api('POST', `/v1/contracts/${contract.id}/cancellation`, { token: anna.token, body: { confirm: true } });
   expect(cancelled.body.cancellation.endsOn).toBe('2027-06-30');
-  await advance({ by: 'PT0S' });
+  await settle();
 
   // Her mailbox is gone after June's invoice went out: the SMTP server refuses the end notice for good.
-  await advance({ to: '2027-06-01T06:00:00Z' });
+  await advance('2027-06-01T06:00:00Z');
   p.rejectedRecipients.add(anna.email);
-  await advance({ to: '2027-06-30T22:00:00Z' });
+  await advance('2027-06-30T22:00:00Z');
   const ended = await api('GET', `/v1/contracts/${contract.id}`, { token: anna.token });
   expect(ended.body).toMatchObject({ status: 'ended', endedOn: '2027-06-30' });
   expect(ended.body.attention).toHaveLength(1);
@@ -77,7 +52,7 @@ test('end notice bounces (550): ended on time, listed under needsAttention, retr
   const retried = await api('POST', path, { token: OPERATOR_TOKEN });
   expect(retried.status).toBe(202);
   expect(retried.body).toEqual({ contractId: contract.id, step: item.step, queued: true });
-  await advance({ by: 'PT0S' });
+  await settle();
 
   const after = await api('GET', `/v1/contracts/${contract.id}`, { token: anna.token });
   expect(after.body.attention).toEqual([]);

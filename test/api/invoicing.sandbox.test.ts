@@ -7,42 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkBrDeRules } from '../../src/documents/br-de-rules';
 import { runSchematron, validateXsd } from '../documents/validation-tools';
-import type { TestPlatform } from '../helpers/platform';
-import { apiClient, OPERATOR_TOKEN, startTestPlatform } from '../helpers/platform';
+import { OPERATOR_TOKEN } from '../helpers/platform';
+import { sandboxSuite } from '../helpers/sandbox-suite';
 
-let p: TestPlatform;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  p = await startTestPlatform('sandbox');
-  api = apiClient(p.url);
-});
-afterAll(async () => {
-  await p?.stop();
-});
-
-const address = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
-let serial = 0;
-
-async function newCustomer(extra: Record<string, unknown> = {}) {
-  serial += 1;
-  const created = await api('POST', '/v1/customers', {
-    token: OPERATOR_TOKEN,
-    body: { type: 'business', name: `Praxis Dr. Muster ${serial}`, email: `invoicing-${serial}@example.org`, address, ...extra },
-  });
-  expect(created.status).toBe(201);
-  const token = await api('POST', `/v1/customers/${created.body.id}/tokens`, { token: OPERATOR_TOKEN });
-  return { id: created.body.id as string, email: created.body.email as string, token: token.body.token as string };
-}
-
-async function advance(to: string) {
-  expect((await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { to } })).status).toBe(200);
-}
-
-/** Waits until every workflow has carried out what is due now (the clock stays). */
-async function settle() {
-  expect((await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { by: 'PT0S' } })).status).toBe(200);
-}
+const { p, api, newCustomer, advance, settle } = sandboxSuite({ customerName: 'Praxis Dr. Muster', emailPrefix: 'invoicing' });
 
 test('15.01.: 31.26 / 5.94 / 37.20; 120 SMS; 01.02.: 69.00 / 13.11 / 82.11 — consecutive numbers, PDF and XRechnung served, mailed with both', async () => {
   await advance('2027-01-15T09:00:00Z'); // 10:00 Berlin

@@ -3,36 +3,13 @@
  * time-skipping Temporal, SMTP sink): trial, plan changes, interplay, deletion, bad input.
  * One shared clock: the stories are told in date order.
  */
-import type { TestPlatform } from '../helpers/platform';
-import { apiClient, OPERATOR_TOKEN, startTestPlatform } from '../helpers/platform';
+import { OPERATOR_TOKEN } from '../helpers/platform';
+import { sandboxSuite } from '../helpers/sandbox-suite';
 
-let p: TestPlatform;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  p = await startTestPlatform('sandbox');
-  api = apiClient(p.url);
-});
-afterAll(async () => {
-  await p?.stop();
-});
-
-const address = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
-let serial = 0;
-
-async function newCustomer(type: 'business' | 'consumer' = 'business') {
-  serial += 1;
-  const created = await api('POST', '/v1/customers', {
-    token: OPERATOR_TOKEN,
-    body: { type, name: `Kunde ${serial}`, email: `kunde${serial}@example.org`, phone: '+49 30 123', dateOfBirth: '1980-05-17', address },
-  });
-  expect(created.status).toBe(201);
-  const token = (await api('POST', `/v1/customers/${created.body.id}/tokens`, { token: OPERATOR_TOKEN })).body.token as string;
-  return { id: created.body.id as string, token };
-}
+const { api, newCustomer, advance: advanceTo, settle } = sandboxSuite();
 
 async function newContract(body: Record<string, unknown>) {
-  const customer = await newCustomer();
+  const customer = await newCustomer({ phone: '+49 30 123', dateOfBirth: '1980-05-17' });
   const res = await api('POST', '/v1/contracts', { token: customer.token, body });
   expect(res.status).toBe(201);
   return { ...customer, contractId: res.body.id as string };
@@ -44,12 +21,6 @@ const berlin = (date: string, time = '00:00') => {
   const summer = month > 3 && month < 11; // good enough for the dates used here (not near the switch days)
   return `${date}T${time}:00${summer ? '+02:00' : '+01:00'}`;
 };
-
-async function advanceTo(instant: string) {
-  const res = await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { to: instant } });
-  expect(res.status).toBe(200);
-}
-const settle = () => api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { by: 'PT0S' } });
 
 const get = (c: { contractId: string; token: string }) => api('GET', `/v1/contracts/${c.contractId}`, { token: c.token });
 const templates = async (c: { contractId: string; token: string }) =>

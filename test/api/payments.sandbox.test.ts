@@ -8,57 +8,18 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { camt053Xml } from '../helpers/camt053-fixture';
 import { validatePaymentXml } from '../documents/validation-tools';
-import type { TestPlatform } from '../helpers/platform';
-import { apiClient, OPERATOR_TOKEN, startTestPlatform } from '../helpers/platform';
+import { OPERATOR_TOKEN } from '../helpers/platform';
+import { sandboxSuite } from '../helpers/sandbox-suite';
 import { DEV_PSP_WEBHOOK_SECRET } from '../../src/config/config';
 
-let p: TestPlatform;
-let api: ReturnType<typeof apiClient>;
+const { p, api, newCustomer, advance, settle, eventually } = sandboxSuite({ customerName: 'Praxis Zahlung', emailPrefix: 'payments' });
 
-beforeAll(async () => {
-  p = await startTestPlatform('sandbox');
-  api = apiClient(p.url);
-});
-afterAll(async () => {
-  await p?.stop();
-});
-
-const address = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
-let serial = 0;
-
-async function newCustomer(extra: Record<string, unknown> = {}) {
-  serial += 1;
-  const created = await api('POST', '/v1/customers', {
-    token: OPERATOR_TOKEN,
-    body: { type: 'business', name: `Praxis Zahlung ${serial}`, email: `payments-${serial}@example.org`, address, ...extra },
-  });
-  expect(created.status).toBe(201);
-  const token = await api('POST', `/v1/customers/${created.body.id}/tokens`, { token: OPERATOR_TOKEN });
-  return { id: created.body.id as string, token: token.body.token as string };
-}
-
-async function advance(to: string) {
-  expect((await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { to } })).status).toBe(200);
-}
-async function settle() {
-  expect((await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { by: 'PT0S' } })).status).toBe(200);
-}
 async function invoicesOf(contractId: string, token: string) {
   return (await api('GET', `/v1/contracts/${contractId}/invoices`, { token })).body.items as any[];
 }
 async function statementOf(contractId: string, token: string) {
   return (await api('GET', `/v1/contracts/${contractId}/statement`, { token })).body;
-}
-/** Polls until `check` holds (webhooks and signals arrive asynchronously). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string): Promise<T> {
-  let last: T = await read();
-  for (let i = 0; i < 200 && !check(last); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  if (!check(last)) throw new Error(`${what} did not happen: ${JSON.stringify(last)}`);
-  return last;
 }
 async function contractWith(token: string, body: Record<string, unknown> = { plan: 'plus', seats: 1 }) {
   const created = await api('POST', '/v1/contracts', { token, body });

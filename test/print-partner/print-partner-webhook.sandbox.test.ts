@@ -5,18 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { createPrismaLettersStore } from '../../src/letters/letters.store';
 import { signWebhookBody } from '../../src/webhooks/webhook-signature';
-import { apiClient, OPERATOR_TOKEN, startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { OPERATOR_TOKEN } from '../helpers/platform';
+import { sandboxSuite } from '../helpers/sandbox-suite';
 import { seedContract } from './seed';
 
-let p: TestPlatform;
-let api: ReturnType<typeof apiClient>;
-beforeAll(async () => {
-  p = await startTestPlatform('sandbox');
-  api = apiClient(p.url);
-});
-afterAll(async () => {
-  await p?.stop();
-});
+const { p, api, advanceBy } = sandboxSuite();
 
 /** A contract with one letter the partner accepted as `partnerLetterId`. */
 async function submittedLetter(): Promise<{ contractId: string; letterId: string; partnerLetterId: string }> {
@@ -53,8 +46,7 @@ const statusOf = async (letterId: string) => (await p.prisma.letter.findUniqueOr
 
 test('the replay window is the sandbox clock: 5 minutes either side, wall-clock time is stale once the clock moved', async () => {
   // First in this file: the advance settles every contract's workflow, and the seeded ones have none.
-  const advanced = await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { by: 'P30D' } });
-  expect(advanced.status).toBe(200);
+  await advanceBy('P30D');
   const now = await sandboxNow();
   const { letterId, partnerLetterId } = await submittedLetter();
   expect(now.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);

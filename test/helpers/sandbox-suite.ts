@@ -1,0 +1,110 @@
+/**
+ * The set-up the REST stories in sandbox mode share: one platform per test file (real HTTP,
+ * PostgreSQL, Temporal's time-skipping server, SMTP sink), customers with a token, and the
+ * sandbox clock (`POST /v1/sandbox/clock/advance`).
+ */
+import type { TestPlatform } from './platform';
+import { apiClient, OPERATOR_TOKEN, startTestPlatform } from './platform';
+
+/** The API client `apiClient` returns. */
+export type ApiClient = ReturnType<typeof apiClient>;
+
+/** The postal address of every customer `newCustomer` creates, unless the test gives another. */
+export const customerAddress = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
+
+export interface SandboxSuiteOptions {
+  /** Customers are named `<customerName> <n>`, n counting from 1 per file (default `Kunde`). */
+  customerName?: string;
+  /** Customers' e-mails are `<emailPrefix>-<n>@example.org` (default `kunde`). */
+  emailPrefix?: string;
+}
+
+/** Fields of `POST /v1/customers`; those not given get a unique name and e-mail, `business` and `customerAddress`. */
+export type CustomerFields = Partial<{ type: 'business' | 'consumer'; name: string; email: string; locale: 'de' | 'en' }> & Record<string, unknown>;
+
+/** A customer as `newCustomer` created it, with a customer token. */
+export interface SandboxCustomer {
+  id: string;
+  email: string;
+  token: string;
+}
+
+export interface SandboxSuite {
+  /** The running platform (only inside hooks and tests). */
+  readonly p: TestPlatform;
+  /** An HTTP client for the running platform's API. */
+  readonly api: ApiClient;
+  /** Creates a customer (as the operator) and a token for it. */
+  newCustomer(fields?: CustomerFields): Promise<SandboxCustomer>;
+  /** Moves the sandbox clock to the instant `to` and waits until workflows settle; returns the new time. */
+  advance(to: string): Promise<string>;
+  /** Moves the sandbox clock by an ISO 8601 duration (`P30D`) and waits until workflows settle. */
+  advanceBy(duration: string): Promise<string>;
+  /** Waits until every workflow has carried out what is due now (the clock stays). */
+  settle(): Promise<void>;
+  /** Polls `read` until `check` holds (webhooks and signals arrive asynchronously); throws naming `what`. */
+  eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string): Promise<T>;
+}
+
+/**
+ * Registers the `beforeAll`/`afterAll` hooks that start and stop a sandbox platform for the
+ * calling test file, and returns the steps its stories share.
+ */
+export function sandboxSuite(options: SandboxSuiteOptions = {}): SandboxSuite {
+  const { customerName = 'Kunde', emailPrefix = 'kunde' } = options;
+  let started: { platform: TestPlatform; api: ApiClient } | undefined;
+
+  beforeAll(async () => {
+    const platform = await startTestPlatform('sandbox');
+    started = { platform, api: apiClient(platform.url) };
+  });
+  afterAll(async () => {
+    await started?.platform.stop();
+  });
+
+  const running = () => {
+    if (!started) throw new Error('the sandbox platform is not running (use it inside hooks and tests)');
+    return started;
+  };
+  // NOTE: `p` and `api` stand in for what beforeAll starts, so a file can destructure them at load
+  // time and its tests keep reading `p.mails` and calling `api(...)` as before.
+  const p = new Proxy({} as TestPlatform, { get: (_view, key) => Reflect.get(running().platform, key) });
+  const api: ApiClient = (...args) => running().api(...args);
+
+  async function advanceClock(body: { to: string } | { by: string }): Promise<string> {
+    const res = await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body });
+    expect(res.status).toBe(200);
+    return res.body.now as string;
+  }
+
+  let serial = 0;
+  return {
+    p,
+    api,
+    async newCustomer(fields = {}) {
+      serial += 1;
+      const created = await api('POST', '/v1/customers', {
+        token: OPERATOR_TOKEN,
+        body: { type: 'business', name: `${customerName} ${serial}`, email: `${emailPrefix}-${serial}@example.org`, address: customerAddress, ...fields },
+      });
+      expect(created.status).toBe(201);
+      const token = await api('POST', `/v1/customers/${created.body.id}/tokens`, { token: OPERATOR_TOKEN });
+      expect(token.status).toBe(201);
+      return { id: created.body.id as string, email: created.body.email as string, token: token.body.token as string };
+    },
+    advance: (to) => advanceClock({ to }),
+    advanceBy: (duration) => advanceClock({ by: duration }),
+    async settle() {
+      await advanceClock({ by: 'PT0S' });
+    },
+    async eventually(read, check, what) {
+      let last = await read();
+      for (let i = 0; i < 200 && !check(last); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        last = await read();
+      }
+      if (!check(last)) throw new Error(`${what} did not happen: ${JSON.stringify(last)}`);
+      return last;
+    },
+  };
+}
