@@ -223,6 +223,9 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities: registered, ...workflowBundleOption() });
   const workerRun = worker.run();
   const running = new Set<string>();
+  // Queries given up on after 2 s are still in flight (the client retries them): teardown waits
+  // for them, else a retry after the connection closed throws "Channel has been shut down".
+  const inFlight = new Set<Promise<unknown>>();
   const skipTo = async (to: Date): Promise<void> => {
     await skipClock(env, to);
     for (const workflowId of [...running]) {
@@ -235,7 +238,10 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
       // NOTE: a query that reaches the time-skipping server while the run continues as new can go
       // unanswered; asking again (it then reaches the new run) is the way out.
       const isSettled = async () => {
-        const status = await Promise.race([handle.query(settledQuery), new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref())]);
+        const query = handle.query(settledQuery).catch(() => null);
+        inFlight.add(query);
+        void query.finally(() => inFlight.delete(query));
+        const status = await Promise.race([query, new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref())]);
         return status !== null && isSettledAt(status, to);
       };
       let i = 0;
@@ -282,6 +288,7 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
     async teardown() {
       worker.shutdown();
       await workerRun;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       await env.teardown();
     },
   };
