@@ -29,6 +29,19 @@ import type { BillingActivities } from '../activities/billing.activity';
 import type { InvoiceDeliveryActivities } from '../activities/invoice-delivery.types';
 import type { ContractActivities } from '../activities/contract-activities';
 import type { PaymentActivities } from '../activities/payments.types';
+import type { DunningActivities } from '../activities/dunning.types';
+import type { DunningCommand, DunningState } from '../src/domain/dunning-run';
+import {
+  contractDunningLevel,
+  disputeChanged,
+  dueDunning,
+  dunningStarted,
+  INITIAL_DUNNING,
+  nextDunningAt,
+  onReceivables,
+} from '../src/domain/dunning-run';
+import type { DunningLadder } from '../src/domain/dunning';
+import { dunningStep } from '../src/domain/dunning';
 import type { ReceivablesSnapshot } from '../src/domain/ledger';
 import { newerReceivables, openAmountOf } from '../src/domain/ledger';
 import type { IssuedInvoiceFacts, PaymentCommand, PaymentsState } from '../src/domain/receivables';
@@ -66,6 +79,7 @@ import {
   attentionQuery,
   billingQuery,
   chargeFailedSignal,
+  disputeUpdate,
   ledgerChangedSignal,
   paymentsQuery,
   settledQuery,
@@ -77,6 +91,7 @@ import {
   CancellationPendingKey,
   ContractStatusKey,
   CustomerIdKey,
+  DunningLevelKey,
   EndsOnKey,
   NeedsAttentionKey,
   OpenAmountKey,
@@ -96,6 +111,8 @@ const billingDb = proxyActivities<BillingActivities>({ startToCloseTimeout: '30s
 const invoiceDelivery = proxyActivities<InvoiceDeliveryActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
 // PSP calls and SEPA bookings: retried like mail (a partner may be down for a while).
 const paymentSteps = proxyActivities<PaymentActivities>({ startToCloseTimeout: '1m', retry: MAIL_RETRY });
+// A dunning step books, renders a letter and hands it to the print partner and SMTP.
+const dunningSteps = proxyActivities<DunningActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
 
 /** Input of a new contract workflow, or of its continuation after continue-as-new. */
 export type ContractWorkflowInput =
@@ -134,6 +151,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   let attention: AttentionItem[] = input.kind === 'continued' ? [...(input.attention ?? [])] : [];
   let billing: BillingState = input.kind === 'continued' ? (input.billing ?? INITIAL_BILLING) : INITIAL_BILLING;
   let payments: PaymentsState = input.kind === 'continued' ? (input.payments ?? INITIAL_PAYMENTS) : INITIAL_PAYMENTS;
+  let dunning: DunningState = payments.dunning ?? INITIAL_DUNNING;
+  /** Bumped when a signal or update moves a deadline (a payment, a chargeback, a hold): the timer is re-armed. */
+  let deadlinesMoved = 0;
   if (input.kind === 'new') {
     const started = startContract(input.contract, new Date(input.requestedAt), policy);
     state = started.state;
@@ -159,6 +179,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       { key: NeedsAttentionKey, value: attention.length > 0 },
       { key: AttentionStepsKey, value: attention.length > 0 ? attention.map((item) => item.step) : null },
       { key: OpenAmountKey, value: openAmountOf(payments.receivables) },
+      { key: DunningLevelKey, value: contractDunningLevel(dunning, payments.receivables) },
     ]);
   };
   /**
@@ -226,12 +247,15 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   setHandler(stateQuery, () => state);
   setHandler(attentionQuery, () => attention);
   setHandler(billingQuery, () => billing);
-  setHandler(paymentsQuery, () => payments);
+  setHandler(paymentsQuery, () => ({ ...payments, dunning }));
   /** A newer account snapshot; a suspended contract whose claims are paid is restored. */
   const receive = async (snapshot: ReceivablesSnapshot): Promise<void> => {
     const before = payments.receivables;
     payments = { ...payments, receivables: newerReceivables(before, snapshot) };
     if (payments.receivables === before) return;
+    // A chargeback or return booked after the ladder started restarts it from the first step.
+    dunning = onReceivables(dunning, payments.receivables);
+    deadlinesMoved += 1;
     publish();
     const event = eventForReceivables(state, payments.receivables);
     if (event && apply(event)) await persist();
@@ -243,6 +267,36 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (event && apply(event)) await persist();
   };
   setHandler(ledgerChangedSignal, receive);
+  setHandler(
+    disputeUpdate,
+    async (request) => {
+      const today = localDateOf(new Date(), state.timeZone);
+      dunning = disputeChanged(dunning, request.invoiceId, request.onHold, today);
+      deadlinesMoved += 1;
+      publish();
+      const result = disputeResultOf(request.invoiceId);
+      log.info(request.onHold ? 'dunning on hold (dispute)' : 'dunning hold lifted', { contractId: state.id, invoiceId: request.invoiceId, reason: request.reason });
+      // The hold is the workflow's state; the invoice row mirrors it for the API (a failed mirror is logged).
+      await logAttention(() =>
+        dunningSteps.recordDispute({ invoiceId: request.invoiceId, onHold: request.onHold, reason: request.reason, at: new Date().toISOString(), nextStepOn: result.nextStepOn }),
+      );
+      return result;
+    },
+    {
+      validator: (request) => {
+        if (!dunning.invoices.some((d) => d.invoiceId === request.invoiceId)) {
+          throw ApplicationFailure.create({ type: 'INVOICE_NOT_IN_DUNNING', message: `Invoice ${request.invoiceId} is not overdue: there is no dunning to hold.`, nonRetryable: true });
+        }
+      },
+    },
+  );
+  /** An invoice's dunning as the API shows it. */
+  const disputeResultOf = (invoiceId: string) => {
+    const d = dunning.invoices.find((i) => i.invoiceId === invoiceId) as DunningState['invoices'][number];
+    const open = payments.receivables.openInvoices.find((i) => i.invoiceId === invoiceId);
+    const decision = dunningStep(d, open?.claimCents ?? 0, localDateOf(new Date(), state.timeZone));
+    return { invoiceId, onHold: d.holds.some((h) => h.liftedOn === null), level: d.level, nextStepOn: decision.kind === 'wait' || decision.kind === 'run' ? decision.dueOn : null };
+  };
   setHandler(chargeFailedSignal, (failed) => chargeFailed(failed.reason));
   const hooks: CarryOutHooks = {
     issued: (facts, step) => {
@@ -253,6 +307,13 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
     receive,
     chargeFailed,
+    dunningStarted: (command, ladder) => {
+      dunning = dunningStarted(dunning, command, ladder);
+      publish();
+    },
+    handedOver: async () => {
+      if (apply({ type: 'suspend', reason: 'collection' })) await persist();
+    },
   };
   setHandler(
     retryStepUpdate,
@@ -302,6 +363,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     const contractDeadline = nextDeadline(state, policy);
     const run = nextBillingRunAt(billing, state, billingPolicy);
     const sepa = nextSepaCollectionAt(payments, state, billingOffsetMinutes(state.id, billingPolicy));
+    const dunningAt = nextDunningAt(dunning, payments.receivables, state, billingOffsetMinutes(state.id, billingPolicy), localDateOf(new Date(), state.timeZone));
+    if (dunningAt && [contractDeadline, run, sepa].every((d) => !d || dunningAt.getTime() < d.getTime())) return `dunning step at ${dunningAt.toISOString()}`;
     if (sepa && (!contractDeadline || sepa.getTime() < contractDeadline.getTime()) && (!run || sepa.getTime() < run.getTime())) return `SEPA collection at ${sepa.toISOString()}`;
     if (run && (!contractDeadline || run.getTime() < contractDeadline.getTime())) return `invoice run on ${nextBillingRunOn(billing, state) ?? '?'}`;
     return describeNextDeadline(state, policy) ?? 'next deadline';
@@ -312,6 +375,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       nextDeadline(state, policy),
       nextBillingRunAt(billing, state, billingPolicy),
       nextSepaCollectionAt(payments, state, billingOffsetMinutes(state.id, billingPolicy)),
+      nextDunningAt(dunning, payments.receivables, state, billingOffsetMinutes(state.id, billingPolicy), localDateOf(new Date(), state.timeZone)),
     ].filter((d): d is Date => d !== null);
     return candidates.length > 0 ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
   }
@@ -366,15 +430,16 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
           attention,
           billing,
           billingSpreadMinutes: billingPolicy.spreadMinutes,
-          payments,
+          payments: { ...payments, dunning },
         });
       }
       continue;
     }
     const revision = state.revision;
     const openItems = attention.length;
+    const moved = deadlinesMoved;
     const deadline = nextWake();
-    const wake = () => outbox.length > 0 || state.revision !== revision || attention.length !== openItems;
+    const wake = () => outbox.length > 0 || state.revision !== revision || attention.length !== openItems || deadlinesMoved !== moved;
     // A deadline already due (a start-day invoice run, a run missed while the worker was down) is
     // handled at once, without a timer; the guard keeps a deadline that nothing clears from spinning.
     const overdue = deadline !== null && deadline.getTime() <= Date.now() && overdueRounds < 2;
@@ -390,6 +455,10 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const collections = dueSepaCollections(payments, state, billingOffsetMinutes(state.id, billingPolicy), new Date());
       payments = collections.payments;
       outbox.push(...collections.commands);
+      const today = localDateOf(new Date(), state.timeZone);
+      const dunningDue = dueDunning(dunning, payments.receivables, state, billingOffsetMinutes(state.id, billingPolicy), new Date(), today);
+      dunning = dunningDue.state;
+      outbox.push(...dunningDue.commands);
     }
   }
   await condition(allHandlersFinished);
@@ -402,6 +471,9 @@ interface CarryOutHooks {
   issued(facts: IssuedInvoiceFacts, step: string): PaymentCommand[];
   receive(snapshot: ReceivablesSnapshot): Promise<void>;
   chargeFailed(reason: string): Promise<void>;
+  dunningStarted(command: Extract<DunningCommand, { type: 'start-dunning' }>, ladder: DunningLadder): void;
+  /** The claim went to the collection agency: the contract is suspended. */
+  handedOver(): Promise<void>;
 }
 
 /** Carries out one command; returns the commands that follow from it (an issued invoice is delivered next). */
@@ -421,6 +493,31 @@ async function carryOut(command: StepCommand, state: ContractState, billingPolic
         // Nothing open any more is no failure; no card or a declined card is.
         if (outcome.reason !== 'NOTHING_OPEN') await hooks.chargeFailed(outcome.reason);
       }
+      return [];
+    }
+    case 'start-dunning': {
+      const started = await dunningSteps.startDunning.executeWithOptions({ summary: `invoice ${command.number} is overdue: start dunning` }, [
+        { idempotencyKey, contractId: state.id, invoiceId: command.invoiceId, startedOn: command.startedOn },
+      ]);
+      hooks.dunningStarted(command, started.ladder);
+      return [];
+    }
+    case 'dunning-step': {
+      const result = await dunningSteps.runDunningStep.executeWithOptions({ summary: `${command.ladderStep.step} for invoice ${command.number} (${command.runOn})` }, [
+        {
+          idempotencyKey,
+          contractId: state.id,
+          invoiceId: command.invoiceId,
+          ladderStep: command.ladderStep,
+          round: command.round,
+          runOn: command.runOn,
+          nextStepOn: command.nextStepOn,
+          earlier: command.earlier,
+          disputed: command.disputed,
+        },
+      ]);
+      await hooks.receive(result.receivables);
+      if (result.handover) await hooks.handedOver();
       return [];
     }
     case 'collect-sepa': {

@@ -22,6 +22,9 @@ export const AttentionStepsKey = defineSearchAttributeKey('AttentionSteps', Sear
 /** Open principal of the contract's invoices in cents (`OpenAmount > 0`: something is unpaid). */
 export const OpenAmountKey = defineSearchAttributeKey('OpenAmount', SearchAttributeType.INT);
 
+/** The highest dunning level among the contract's open invoices: 0 none … 4 handed over. */
+export const DunningLevelKey = defineSearchAttributeKey('DunningLevel', SearchAttributeType.INT);
+
 /** Every key, for registration on a server (src/temporal/search-attribute-registration.ts, docker-compose). */
 export const CONTRACT_SEARCH_ATTRIBUTES = [
   ContractStatusKey,
@@ -34,4 +37,5 @@ export const CONTRACT_SEARCH_ATTRIBUTES = [
   NeedsAttentionKey,
   AttentionStepsKey,
   OpenAmountKey,
+  DunningLevelKey,
 ] as const;

@@ -5,13 +5,14 @@
  */
 import type { BillingCommand } from './billing-run';
 import type { PaymentCommand } from './receivables';
+import type { DunningCommand } from './dunning-run';
 import type { ContractCommand } from './contract-state';
 
 /** Every command the contract workflow carries out as a step. */
-export type StepCommand = ContractCommand | BillingCommand | PaymentCommand;
+export type StepCommand = ContractCommand | BillingCommand | PaymentCommand | DunningCommand;
 
 /** What kind of side effect failed; shown to operators and used as a filter. */
-export type AttentionKind = 'mail' | 'fact' | 'downgrade' | 'data-deletion' | 'database-mirror' | 'invoice' | 'invoice-delivery' | 'card-charge' | 'sepa-collection';
+export type AttentionKind = 'mail' | 'fact' | 'downgrade' | 'data-deletion' | 'database-mirror' | 'invoice' | 'invoice-delivery' | 'card-charge' | 'sepa-collection' | 'dunning';
 
 /** Step name of the database mirror (saving the contract row); it has no command of its own. */
 export const MIRROR_STEP = 'save-contract';
@@ -52,6 +53,9 @@ export function attentionKindOf(command: StepCommand | null): AttentionKind {
       return 'card-charge';
     case 'collect-sepa':
       return 'sepa-collection';
+    case 'start-dunning':
+    case 'dunning-step':
+      return 'dunning';
   }
 }
 

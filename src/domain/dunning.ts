@@ -84,6 +84,8 @@ export interface InvoiceDunning {
   readonly holds: readonly DunningHold[];
   /** Handed over: no further dunning; payments are still booked. */
   readonly handedOver: boolean;
+  /** The days this round's steps ran (the credit-bureau check counts the letters). */
+  readonly stepDays?: readonly { readonly step: DunningStepKind; readonly runOn: LocalDate }[];
 }
 
 /** Days the ladder was paused by holds up to `today` (a hold still on counts up to today). */
@@ -135,7 +137,7 @@ export function stepDone(dunning: InvoiceDunning, step: DunningStepKind): Invoic
 /** A chargeback or SEPA return booked on `on`: the ladder starts again from its first step, counted from `on`. */
 export function restartDunning(dunning: InvoiceDunning, on: LocalDate): InvoiceDunning {
   if (dunning.handedOver) return dunning;
-  return { ...dunning, startedOn: on, round: dunning.round + 1, done: [], holds: [] };
+  return { ...dunning, startedOn: on, round: dunning.round + 1, done: [], holds: [], stepDays: [] };
 }
 
 export function placeHold(dunning: InvoiceDunning, on: LocalDate): InvoiceDunning {

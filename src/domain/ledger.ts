@@ -180,6 +180,8 @@ export interface OpenInvoice {
   readonly paymentMethod: string;
   readonly openCents: number;
   readonly claimCents: number;
+  /** Booking day of the latest chargeback or SEPA return of the invoice (it restarts dunning); null if none. */
+  readonly reopenedOn?: LocalDate | null;
 }
 
 export const EMPTY_RECEIVABLES: ReceivablesSnapshot = { version: 0, balanceCents: 0, creditCents: 0, openInvoices: [] };

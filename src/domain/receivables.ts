@@ -8,6 +8,7 @@ import { startOfLocalDay } from './calendar';
 import type { BillingMode, ContractEvent, ContractState } from './contract-state';
 import type { ReceivablesSnapshot } from './ledger';
 import { EMPTY_RECEIVABLES, newerReceivables } from './ledger';
+import type { DunningState } from './dunning-run';
 
 /** A SEPA debit to collect on its due date. */
 export interface SepaDue {
@@ -19,6 +20,8 @@ export interface SepaDue {
 export interface PaymentsState {
   readonly receivables: ReceivablesSnapshot;
   readonly sepaDue: readonly SepaDue[];
+  /** Overdue invoices and their ladders (absent in runs from before dunning existed). */
+  readonly dunning?: DunningState;
 }
 
 export const INITIAL_PAYMENTS: PaymentsState = { receivables: EMPTY_RECEIVABLES, sepaDue: [] };

@@ -129,6 +129,7 @@ export async function settleAccount(tx: Prisma.TransactionClient, contractId: st
   const stillOpen = remainingClaims(claims, allocations);
   const creditCents = remainingCredits(credits, allocations).reduce((sum, c) => sum + c.openCents, 0);
   const byInvoice = openAmountsByInvoice(stillOpen);
+  const reopened = await reopenedOnByInvoice(tx, contractId);
   const invoices = await tx.invoice.findMany({
     where: { contractId, status: { not: 'destroyed' } },
     select: { id: true, number: true, issuedOn: true, dueOn: true, paymentMethod: true, openCents: true, claimCents: true, status: true },
@@ -144,7 +145,7 @@ export async function settleAccount(tx: Prisma.TransactionClient, contractId: st
       await tx.invoice.update({ where: { id: invoice.id }, data: { openCents, claimCents, status } });
     }
     if (claimCents > 0) {
-      openInvoices.push({ invoiceId: invoice.id, number: invoice.number, issuedOn: invoice.issuedOn, dueOn: invoice.dueOn, paymentMethod: invoice.paymentMethod, openCents, claimCents });
+      openInvoices.push({ invoiceId: invoice.id, number: invoice.number, issuedOn: invoice.issuedOn, dueOn: invoice.dueOn, paymentMethod: invoice.paymentMethod, openCents, claimCents, reopenedOn: reopened.get(invoice.id) ?? null });
     }
   }
   return { version, balanceCents, creditCents, openInvoices };
@@ -152,17 +153,33 @@ export async function settleAccount(tx: Prisma.TransactionClient, contractId: st
 
 /** The snapshot as it stands, read without locking or writing (for queries). */
 export async function readReceivables(tx: Prisma.TransactionClient, contractId: string): Promise<ReceivablesSnapshot> {
-  const [sum, invoices, credit] = await Promise.all([
+  const [sum, invoices, credit, reopened] = await Promise.all([
     tx.ledgerEntry.aggregate({ where: { contractId }, _sum: { amountCents: true }, _max: { seq: true } }),
     tx.invoice.findMany({ where: { contractId, status: 'open' }, orderBy: { issuedOn: 'asc' } }),
     tx.$queryRaw<{ credit: bigint }[]>`
       SELECT COALESCE(sum(-e.amount_cents - COALESCE((SELECT sum(a.amount_cents) FROM ledger_allocations a WHERE a.credit_entry_id = e.id), 0)), 0)::bigint AS credit
       FROM ledger_entries e WHERE e.contract_id = ${contractId}::uuid AND e.type IN ('payment', 'credit', 'prepayment')`,
+    reopenedOnByInvoice(tx, contractId),
   ]);
   return {
     version: Number(sum._max.seq ?? 0),
     balanceCents: sum._sum.amountCents ?? 0,
     creditCents: Number(credit[0]?.credit ?? 0),
-    openInvoices: invoices.map((i) => ({ invoiceId: i.id, number: i.number, issuedOn: i.issuedOn, dueOn: i.dueOn, paymentMethod: i.paymentMethod, openCents: i.openCents, claimCents: i.claimCents })),
+    openInvoices: invoices.map((i) => ({
+      invoiceId: i.id,
+      number: i.number,
+      issuedOn: i.issuedOn,
+      dueOn: i.dueOn,
+      paymentMethod: i.paymentMethod,
+      openCents: i.openCents,
+      claimCents: i.claimCents,
+      reopenedOn: reopened.get(i.id) ?? null,
+    })),
   };
+}
+
+/** The booking day of each invoice's latest chargeback (a card chargeback or SEPA return). */
+async function reopenedOnByInvoice(tx: Prisma.TransactionClient, contractId: string): Promise<Map<string, string>> {
+  const rows = await tx.ledgerEntry.groupBy({ by: ['invoiceId'], where: { contractId, type: 'chargeback', invoiceId: { not: null } }, _max: { bookedOn: true } });
+  return new Map(rows.map((r) => [r.invoiceId as string, r._max.bookedOn as string]));
 }

@@ -15,6 +15,8 @@ import type { AttentionActivities, RaiseAttentionInput } from '../../activities/
 import type { BillingActivities, IssuedInvoice, IssueInvoiceInput, PrepareInvoiceRunInput } from '../../activities/billing.activity';
 import type { ChargeInput, ChargeOutcome, CollectSepaInput, CollectSepaOutcome, PaymentActivities } from '../../activities/payments.types';
 import type { ReceivablesSnapshot } from '../../src/domain/ledger';
+import type { DunningActivities, RecordDisputeInput, RunDunningStepInput, RunDunningStepResult, StartDunningInput, StartDunningResult } from '../../activities/dunning.types';
+import { DEFAULT_DUNNING_LADDER } from '../../src/domain/dunning';
 import type { DeliverInvoiceInput, InvoiceDeliveryActivities } from '../../activities/invoice-delivery.types';
 import type { TaxProfile } from '../../src/domain/vat';
 import type { ContractActivities, NotifyCustomerInput, RecordFactInput } from '../../activities/contract-activities';
@@ -35,9 +37,19 @@ export function berlin(date: string, time = '00:00'): Date {
 }
 
 /** In-memory activities that record every call; duplicates by idempotency key are ignored. */
-export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities, BillingActivities, InvoiceDeliveryActivities, PaymentActivities {
+export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities, BillingActivities, InvoiceDeliveryActivities, PaymentActivities, DunningActivities {
+  /** Dunning steps carried out (once per idempotency key), in order. */
+  readonly dunningSteps: RunDunningStepInput[] = [];
+  readonly disputes: RecordDisputeInput[] = [];
+  /** Chargebacks by invoice: the booking day a snapshot reports as `reopenedOn`. */
+  readonly reopened = new Map<string, string>();
   /** Issued invoices (numbered in order, like the real numbering: once per idempotency key). */
   readonly invoices: (IssueInvoiceInput & { invoiceId: string; number: string; paymentMethod: IssuedInvoice['paymentMethod']; openCents: number })[] = [];
+  /**
+   * Invoices are paid the moment they are issued (stories about other things never see dunning);
+   * payment and dunning stories set it to false and pay through `pay` / signals.
+   */
+  paidOnIssue = true;
   /** Payment method per contract for the invoices it is issued (default: transfer). */
   readonly paymentMethods = new Map<string, IssuedInvoice['paymentMethod']>();
   /** Contracts with a card on file (charges succeed unless the contract is in `declinedCards`). */
@@ -88,7 +100,7 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
     const credit = this.credit.get(input.contractId) ?? 0;
     const applied = Math.min(credit, input.draft.grossCents);
     this.credit.set(input.contractId, credit - applied);
-    const invoice = { ...input, invoiceId: randomUUID(), number, paymentMethod, openCents: input.draft.grossCents - applied };
+    const invoice = { ...input, invoiceId: randomUUID(), number, paymentMethod, openCents: this.paidOnIssue ? 0 : input.draft.grossCents - applied };
     this.invoices.push(invoice);
     for (const u of this.usage.get(input.contractId) ?? []) if (input.usageThrough && u.on <= input.usageThrough) u.billed = true;
     return this.issued(invoice, true);
@@ -105,7 +117,16 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
       version: ++this.ledgerVersion,
       balanceCents: owed - credit,
       creditCents: credit,
-      openInvoices: open.map((i) => ({ invoiceId: i.invoiceId, number: i.number, issuedOn: i.draft.issuedOn, dueOn: i.draft.dueOn, paymentMethod: i.paymentMethod, openCents: i.openCents, claimCents: i.openCents })),
+      openInvoices: open.map((i) => ({
+        invoiceId: i.invoiceId,
+        number: i.number,
+        issuedOn: i.draft.issuedOn,
+        dueOn: i.draft.dueOn,
+        paymentMethod: i.paymentMethod,
+        openCents: i.openCents,
+        claimCents: i.openCents,
+        reopenedOn: this.reopened.get(i.invoiceId) ?? null,
+      })),
     };
   }
   /** Books a payment (oldest invoice first, the rest as credit) and returns the snapshot to signal. */
@@ -118,6 +139,33 @@ export class RecordingActivities implements ContractActivities, AccountActivitie
     }
     this.credit.set(contractId, (this.credit.get(contractId) ?? 0) + left);
     return this.receivablesOf(contractId);
+  }
+  /** A chargeback of an invoice's payment booked on `on`: the amount is open again. */
+  chargeBack(contractId: string, invoiceId: string, cents: number, on: string): ReceivablesSnapshot {
+    const invoice = this.invoices.find((i) => i.invoiceId === invoiceId) as RecordingActivities['invoices'][number];
+    invoice.openCents += cents;
+    this.reopened.set(invoiceId, on);
+    return this.receivablesOf(contractId);
+  }
+  async startDunning(_input: StartDunningInput): Promise<StartDunningResult> {
+    return { ladder: DEFAULT_DUNNING_LADDER, nextStepOn: null };
+  }
+  async runDunningStep(input: RunDunningStepInput): Promise<RunDunningStepResult> {
+    this.calls.push(`runDunningStep ${input.contractId} ${input.ladderStep.step}`);
+    const first = !this.dunningSteps.some((d) => d.idempotencyKey === input.idempotencyKey);
+    if (first) this.dunningSteps.push(input);
+    const invoice = this.invoices.find((i) => i.invoiceId === input.invoiceId);
+    // The fee is part of the claim (principal and fees in one figure here).
+    if (first && invoice && input.ladderStep.fee > 0) invoice.openCents += input.ladderStep.fee;
+    const handover = input.ladderStep.step === 'handover' ? { handoverId: input.idempotencyKey, creditReport: 'sent' as const, reason: null } : null;
+    return { feeCents: input.ladderStep.fee, interestCents: 0, flatFeeCents: 0, handover, receivables: this.receivablesOf(input.contractId) };
+  }
+  async recordDispute(input: RecordDisputeInput): Promise<void> {
+    this.disputes.push(input);
+  }
+  /** `[step, runOn]` of the dunning steps of an invoice. */
+  dunningOf(invoiceId: string): [string, string][] {
+    return this.dunningSteps.filter((d) => d.invoiceId === invoiceId).map((d) => [d.ladderStep.step, d.runOn]);
   }
   async chargeInvoice(input: ChargeInput): Promise<ChargeOutcome> {
     return this.charge(input, 'invoice');
@@ -205,7 +253,10 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   const env = await createTimeSkippingEnv();
   const activities = new RecordingActivities();
   // Activities are registered by own properties: bind the recorder's methods.
-  const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities = {
+  const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities & DunningActivities = {
+    startDunning: (input) => activities.startDunning(input),
+    runDunningStep: (input) => activities.runDunningStep(input),
+    recordDispute: (input) => activities.recordDispute(input),
     prepareInvoiceRun: (input) => activities.prepareInvoiceRun(input),
     chargeInvoice: (input) => activities.chargeInvoice(input),
     topUpPrepaid: (input) => activities.topUpPrepaid(input),

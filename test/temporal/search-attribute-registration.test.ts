@@ -13,7 +13,7 @@ test('registers only the missing contract search attributes, and nothing the sec
     },
   });
   try {
-    expect((await ensureSearchAttributes(env.connection, 'default')).sort()).toEqual(['AttentionSteps', 'CancellationPending', 'CustomerId', 'EndsOn', 'NeedsAttention', 'OpenAmount', 'PendingPlanChange', 'TrialEndsOn']);
+    expect((await ensureSearchAttributes(env.connection, 'default')).sort()).toEqual(['AttentionSteps', 'CancellationPending', 'CustomerId', 'DunningLevel', 'EndsOn', 'NeedsAttention', 'OpenAmount', 'PendingPlanChange', 'TrialEndsOn']);
     expect(await ensureSearchAttributes(env.connection, 'default')).toEqual([]);
     const listed = await env.connection.operatorService.listSearchAttributes({ namespace: 'default' });
     expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(['ContractStatus', 'Plan', 'CustomerId', 'EndsOn', 'PendingPlanChange', 'TrialEndsOn', 'NeedsAttention']));

@@ -12,6 +12,7 @@ import { berlin, createStoryWorld, newContract } from '../helpers/workflow-story
 let world: StoryWorld;
 beforeAll(async () => {
   world = await createStoryWorld('story-payments');
+  world.activities.paidOnIssue = false;
 });
 afterEach(async () => {
   await world?.retire();
