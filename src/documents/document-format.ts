@@ -55,6 +55,17 @@ export function formatPercent(ratePercent: number, locale: Locale): string {
   return locale === 'de' ? `${formatNumber(ratePercent, locale)}\u00a0%` : `${formatNumber(ratePercent, locale)}%`;
 }
 
+/**
+ * An interest rate given in basis points, always with two decimals: `1027` → de "10,27 %", en "10.27%";
+ * `900` → "9,00 %". Exact (integer arithmetic, no float rounding).
+ */
+export function formatBasisPoints(basisPoints: number, locale: Locale): string {
+  if (!Number.isSafeInteger(basisPoints)) throw new InvalidDocumentDataError(`Not an integer number of basis points: ${String(basisPoints)}`);
+  const abs = Math.abs(basisPoints);
+  const number = `${basisPoints < 0 ? '-' : ''}${Math.floor(abs / 100)}${locale === 'de' ? ',' : '.'}${String(abs % 100).padStart(2, '0')}`;
+  return locale === 'de' ? `${number}\u00a0%` : `${number}%`;
+}
+
 function parts(date: LocalDate): { year: number; month: number; day: number } {
   try {
     return parseLocalDate(date);

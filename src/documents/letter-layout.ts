@@ -1,7 +1,8 @@
 /**
  * The letter around a document: A4 in DIN 5008 form B (window envelope DL/C5/6 with a window on
  * the left) — fold and hole marks, letterhead, address field, info block, tables that break across
- * pages, the issuer footer with "page x of n". Shared by invoice-v1 and the account statement.
+ * pages, the issuer footer with "page x of n". Shared by invoice-v1, the account statement and the
+ * dunning letters.
  *
  * invoice-v1 draws with these functions, and an invoice must render to the same bytes years later:
  * never change what one of them draws. A new look is a new function (and a new invoice version).
@@ -187,16 +188,20 @@ export function ensureSpace(doc: Doc, y: number, height: number): { y: number; n
   return { y: CONTINUATION_TOP, newPage: true };
 }
 
-/** A paragraph over the text width, with an optional bold heading, kept on one page; returns the next y. */
-export function drawParagraph(doc: Doc, text: string, top: number, options: { heading?: string } = {}): number {
-  regular(doc, SIZE.text);
+/**
+ * A paragraph over the text width, with an optional bold heading, kept on one page; returns the next y.
+ * `size` (default SIZE.text) sets a smaller type for legal notes.
+ */
+export function drawParagraph(doc: Doc, text: string, top: number, options: { heading?: string; size?: number } = {}): number {
+  const size = options.size ?? SIZE.text;
+  regular(doc, size);
   const height = doc.heightOfString(text, { width: WIDTH }) + (options.heading ? doc.currentLineHeight(true) : 0);
   let y = ensureSpace(doc, top, height).y;
   if (options.heading) {
-    bold(doc, SIZE.text).text(options.heading, LEFT, y, { width: WIDTH, lineBreak: false });
+    bold(doc, size).text(options.heading, LEFT, y, { width: WIDTH, lineBreak: false });
     y += doc.currentLineHeight(true) + mm(0.5);
   }
-  regular(doc, SIZE.text).text(text, LEFT, y, { width: WIDTH });
+  regular(doc, size).text(text, LEFT, y, { width: WIDTH });
   return doc.y + mm(3);
 }
 
