@@ -37,7 +37,7 @@ export function toInvoiceResource(row: Invoice) {
     claim: eur(row.claimCents),
     reverseCharge: row.reverseCharge,
     dunning: { level: 0, onHold: false, nextStepOn: null },
-    legalHold: null,
+    legalHold: row.legalHoldReason ? { reason: row.legalHoldReason, since: row.legalHoldSince?.toISOString() ?? null } : null,
     retainUntil: retainUntil('invoice', row.issuedOn, (row.issuerKey.slice(0, 2) as Country) ?? 'DE'),
     templateVersion: row.templateVersion,
     createdAt: row.createdAt.toISOString(),

@@ -13,6 +13,7 @@ import { isPlanId, planOf } from '../domain/plans';
 import type { Invoice } from '../generated/prisma/client';
 import { ProblemError } from '../http/problem';
 import { isUuid } from '../http/uuid';
+import { invoiceDestroyed } from '../retention/record-destroyed';
 import { toInvoiceResource } from './invoice.mapper';
 import type { ListInvoicesQuery, RecordUsageBody } from './invoice.schema';
 
@@ -53,16 +54,14 @@ export class InvoicesService {
     return { items: rows.map(toInvoiceResource) };
   }
 
+  /** One invoice; `410 RECORD_DESTROYED` once destroyed (its lines and parties are gone). */
   async get(id: string, principal: Principal) {
-    return toInvoiceResource(await this.find(id, principal));
+    return toInvoiceResource(await this.findLive(id, principal));
   }
 
   /** The stored PDF (PDF/A-3 with the ZUGFeRD XML embedded) or XRechnung; rendered once if not stored yet. */
   async document(id: string, principal: Principal, kind: 'pdf' | 'xrechnung'): Promise<{ content: Buffer; fileName: string }> {
-    const invoice = await this.find(id, principal);
-    if (invoice.status === 'destroyed') {
-      throw new ProblemError(HttpStatus.GONE, 'RECORD_DESTROYED', 'Record destroyed', `Invoice ${invoice.number} was destroyed after its retention period.`);
-    }
+    const invoice = await this.findLive(id, principal);
     const { pdf, xml } = await ensureInvoiceDocuments(this.prisma, invoice.id);
     return kind === 'pdf' ? { content: pdf, fileName: `Rechnung-${invoice.number}.pdf` } : { content: xml, fileName: `Rechnung-${invoice.number}-xrechnung.xml` };
   }
@@ -114,5 +113,12 @@ export class InvoicesService {
     const row = isUuid(id) ? await this.prisma.invoice.findUnique({ where: { id } }) : null;
     if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ProblemError.notFound('Invoice');
     return row;
+  }
+
+  /** {@link find}, and `410 RECORD_DESTROYED` for a destroyed invoice. */
+  private async findLive(id: string, principal: Principal): Promise<Invoice> {
+    const invoice = await this.find(id, principal);
+    if (invoice.status === 'destroyed') throw invoiceDestroyed(invoice.number);
+    return invoice;
   }
 }
