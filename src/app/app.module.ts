@@ -27,6 +27,9 @@ import { PaymentsService } from '../payments/payments.service';
 import type { PspRef } from '../payments/psp-ref';
 import { createPspRef } from '../payments/psp-ref';
 import { PlansController } from '../plans/plans.controller';
+import { DestructionsService } from '../retention/destructions.service';
+import { LegalHoldService } from '../retention/legal-hold.service';
+import { InvoiceLegalHoldController, RetentionController } from '../retention/retention.controller';
 import { SandboxPspController } from '../sandbox/sandbox-psp.controller';
 import { PspWebhookController } from '../webhooks/psp-webhook.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
@@ -72,6 +75,8 @@ export class AppModule {
       PrintPartnerWebhookService,
       LedgerSignals,
       PaymentsService,
+      DestructionsService,
+      LegalHoldService,
     ];
     const controllers: DynamicModule['controllers'] = [
       HealthController,
@@ -89,6 +94,8 @@ export class AppModule {
       PspWebhookController,
       PaymentsController,
       ContractAccountController,
+      RetentionController,
+      InvoiceLegalHoldController,
     ];
     // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.
     if (deps.sandbox) {
