@@ -203,6 +203,66 @@ export type ContractNotice =
         /** SEPA: the mandate the amount is collected under on the due date. */
         mandateReference: string | null;
       };
+    }
+  | {
+      /** Dunning, first step (Zahlungserinnerung): a friendly e-mail about an overdue invoice, no fee. */
+      readonly template: 'payment-reminder';
+      readonly context: {
+        invoiceNumber: string;
+        issuedOn: LocalDate;
+        dueOn: LocalDate;
+        /** Open principal of the invoice, integer cents. */
+        openCents: number;
+        /** Day by which the customer is asked to pay. */
+        payBy: LocalDate;
+      };
+    }
+  | {
+      /** The 1st dunning letter (1. Mahnung) went out by post; this e-mail carries it as well. */
+      readonly template: 'dunning-letter-1';
+      readonly context: {
+        /** The dunned invoice; also the payment reference. */
+        invoiceNumber: string;
+        dueOn: LocalDate;
+        /** Everything the letter asks for: open principal, fees and interest, integer cents. */
+        totalCents: number;
+        /** The fee booked with this letter. */
+        feeCents: number;
+        /** The default interest booked with this letter. */
+        interestCents: number;
+        /** The flat fee of § 288 (5) BGB booked with this letter (businesses; 0 otherwise). */
+        flatFeeCents: number;
+        payBy: LocalDate;
+      };
+    }
+  | {
+      /** The final dunning letter (letzte Mahnung) went out by post; announces the handover and, if so, the credit-bureau report. */
+      readonly template: 'dunning-letter-final';
+      readonly context: {
+        invoiceNumber: string;
+        dueOn: LocalDate;
+        totalCents: number;
+        feeCents: number;
+        interestCents: number;
+        flatFeeCents: number;
+        payBy: LocalDate;
+        /** Day the claim goes to the collection agency if not paid by `payBy`. */
+        handoverOn: LocalDate;
+        /** The report to a credit bureau is announced (§ 31 (2) Nr. 4 lit. c BDSG). */
+        announceCreditReport: boolean;
+      };
+    }
+  | {
+      /** The claim was handed over to the collection agency; the contract is suspended. */
+      readonly template: 'collection-handover';
+      readonly context: {
+        /** The invoices handed over, as printed: "2027-000002, 2027-000003". */
+        invoiceNumbers: string;
+        /** The claim handed over (principal, fees, interest), integer cents. */
+        totalCents: number;
+        handedOverOn: LocalDate;
+        agencyName: string;
+      };
     };
 
 /** A fact billing and operators read later (plan changes with proration, pauses, seats). */

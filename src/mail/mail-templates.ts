@@ -83,6 +83,31 @@ function dayBefore(isoDate: string): string {
   return new Date(Date.UTC(year, month - 1, day - 1)).toISOString().slice(0, 10);
 }
 
+/**
+ * What both dunning-letter mails show: the claim and the charges booked with the letter, each
+ * with a flag so the template lists only those that are not zero (`hasCharges`: any of them).
+ */
+function dunningLetterView(c: MailContext<'dunning-letter-1'>, locale: Locale): MailViewModel {
+  for (const cents of [c.feeCents, c.interestCents, c.flatFeeCents]) {
+    if (!Number.isSafeInteger(cents) || cents < 0) throw new InvalidMailContextError(`Not an amount of cents ≥ 0: ${String(cents)}`);
+  }
+  return {
+    customerName: c.customerName,
+    contractId: c.contractId,
+    invoiceNumber: c.invoiceNumber,
+    dueOn: formatMailDate(c.dueOn, locale),
+    total: formatMailMoney(c.totalCents, locale),
+    fee: formatMailMoney(c.feeCents, locale),
+    hasFee: c.feeCents > 0,
+    interest: formatMailMoney(c.interestCents, locale),
+    hasInterest: c.interestCents > 0,
+    flatFee: formatMailMoney(c.flatFeeCents, locale),
+    hasFlatFee: c.flatFeeCents > 0,
+    hasCharges: c.feeCents + c.interestCents + c.flatFeeCents > 0,
+    payBy: formatMailDate(c.payBy, locale),
+  };
+}
+
 // Dates, money, seat counts and plan names are formatted here, before rendering, never by
 // template helpers. Builders with a number in their context list every field: a number left in
 // the view model does not compile.
@@ -163,6 +188,29 @@ const MAIL_VIEW_MODELS: MailViewModelBuilders = {
     ...c,
     endedOn: formatMailDate(c.endedOn, locale),
     deletionOn: formatMailDate(c.deletionOn, locale),
+  }),
+  'payment-reminder': (c, locale) => ({
+    customerName: c.customerName,
+    contractId: c.contractId,
+    invoiceNumber: c.invoiceNumber,
+    issuedOn: formatMailDate(c.issuedOn, locale),
+    dueOn: formatMailDate(c.dueOn, locale),
+    open: formatMailMoney(c.openCents, locale),
+    payBy: formatMailDate(c.payBy, locale),
+  }),
+  'dunning-letter-1': (c, locale) => dunningLetterView(c, locale),
+  'dunning-letter-final': (c, locale) => ({
+    ...dunningLetterView(c, locale),
+    handoverOn: formatMailDate(c.handoverOn, locale),
+    announceCreditReport: c.announceCreditReport,
+  }),
+  'collection-handover': (c, locale) => ({
+    customerName: c.customerName,
+    contractId: c.contractId,
+    invoiceNumbers: c.invoiceNumbers,
+    total: formatMailMoney(c.totalCents, locale),
+    handedOverOn: formatMailDate(c.handedOverOn, locale),
+    agencyName: c.agencyName,
   }),
 };
 

@@ -88,4 +88,51 @@ export const SAMPLES: { [K in MailTemplateName]: Extract<MailMessage, { template
     template: 'data-deletion-notice',
     context: { customerName: 'Erika Mustermann', contractId: 'c-1001', endedOn: '2027-06-30', deletionOn: '2027-10-28' },
   },
+  // The dunning ladder of invoice 2027-000002 (82.11, due 15.02.2027), business customer: reminder D + 7,
+  // 1st letter D + 14 (5.00 fee, 40.00 flat fee, 14 days at 10.27 % = 0.32), final letter D + 28, handover D + 42.
+  'payment-reminder': {
+    template: 'payment-reminder',
+    context: { customerName: 'Erika Mustermann', contractId: 'c-1001', invoiceNumber: '2027-000002', issuedOn: '2027-02-01', dueOn: '2027-02-15', openCents: 8211, payBy: '2027-02-28' },
+  },
+  'dunning-letter-1': {
+    template: 'dunning-letter-1',
+    context: {
+      customerName: 'Erika Mustermann',
+      contractId: 'c-1001',
+      invoiceNumber: '2027-000002',
+      dueOn: '2027-02-15',
+      totalCents: 12743,
+      feeCents: 500,
+      interestCents: 32,
+      flatFeeCents: 4000,
+      payBy: '2027-03-11',
+    },
+  },
+  'dunning-letter-final': {
+    template: 'dunning-letter-final',
+    context: {
+      customerName: 'Erika Mustermann',
+      contractId: 'c-1001',
+      invoiceNumber: '2027-000002',
+      dueOn: '2027-02-15',
+      totalCents: 13275,
+      feeCents: 500,
+      interestCents: 32,
+      flatFeeCents: 0,
+      payBy: '2027-03-25',
+      handoverOn: '2027-03-29',
+      announceCreditReport: true,
+    },
+  },
+  'collection-handover': {
+    template: 'collection-handover',
+    context: {
+      customerName: 'Erika Mustermann',
+      contractId: 'c-1001',
+      invoiceNumbers: '2027-000002, 2027-000003',
+      totalCents: 21486,
+      handedOverOn: '2027-03-29',
+      agencyName: 'Muster Inkasso GmbH',
+    },
+  },
 };

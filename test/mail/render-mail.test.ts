@@ -18,8 +18,8 @@ const cancellation = (overrides: Partial<Extract<MailMessage, { template: 'cance
 describe('renderMail: every template in every locale', () => {
   const cases = MAIL_TEMPLATE_NAMES.flatMap((template) => MAIL_LOCALES.map((locale) => [template, locale] as const));
 
-  it('covers all 18 templates in de and en', () => {
-    expect(cases).toHaveLength(36);
+  it('covers all 22 templates in de and en', () => {
+    expect(cases).toHaveLength(44);
   });
 
   it.each(cases)('%s.%s renders subject, text and a complete html document', (template, locale) => {
