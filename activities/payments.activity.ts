@@ -10,6 +10,7 @@ import type { Country } from '../src/domain/invoice';
 import { LedgerContractMissingError, bookEntries, readReceivables } from '../src/ledger/ledger-store';
 import { retainUntil } from '../src/domain/retention';
 import { Prisma } from '../src/generated/prisma/client';
+import { lockContract } from '../src/database/row-locks';
 import type { Psp } from '../src/psp/psp';
 import { PspError } from '../src/psp/psp';
 import type { ChargeInput, ChargeOutcome, CollectSepaOutcome, PaymentActivities } from './payments.types';
@@ -109,6 +110,8 @@ export function createPaymentActivities(deps: { prisma: PrismaClient; psp: Psp; 
     async collectSepaDebit(input): Promise<CollectSepaOutcome> {
       try {
         return await prisma.$transaction(async (tx) => {
+          // Under the contract lock: two attempts of the same collection serialize, the second finds it collected.
+          if (!(await lockContract(tx, input.contractId))) throw new LedgerContractMissingError(input.contractId);
           const debit = await tx.sepaDebit.findUnique({ where: { invoiceId: input.invoiceId } });
           if (!debit) throw ApplicationFailure.nonRetryable(`Invoice ${input.invoiceId} has no SEPA debit`, PAYMENT_FAILURE_TYPES.INVOICE_MISSING);
           if (debit.status !== 'scheduled') {

@@ -44,6 +44,11 @@ export interface BookedPayment {
 
 export type TransferResult = { readonly matched: true; readonly payment: BookedPayment } | { readonly matched: false; readonly unmatchedId: string; readonly reason: string };
 
+/** The short answer of a booking in a batch (a statement import): no allocation details, no snapshot. */
+export type BatchTransferResult =
+  | { readonly matched: true; readonly booked: boolean; readonly contractId: string }
+  | { readonly matched: false; readonly unmatchedId: string; readonly reason: string };
+
 export interface TransferInput {
   readonly reference: string;
   readonly amountCents: number;
@@ -60,8 +65,16 @@ export interface TransferInput {
  * rest stays credit, § 367 applies). No invoice named → kept in `unmatched_transfers` once.
  */
 export async function bookTransfer(prisma: PrismaClient, input: TransferInput, issuerCountry: Country): Promise<TransferResult> {
-  const seen = await prisma.payment.findUnique({ where: { idempotencyKey: input.sourceKey } });
-  if (seen) return { matched: true, payment: await describePayment(prisma, seen.id, false) };
+  const result = await bookTransferInBatch(prisma, input, issuerCountry);
+  if (!result.matched) return result;
+  const payment = await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: input.sourceKey }, select: { id: true } });
+  return { matched: true, payment: await describePayment(prisma, payment.id, result.booked) };
+}
+
+/** {@link bookTransfer} without the description of what it paid (one signal per contract follows the batch). */
+export async function bookTransferInBatch(prisma: PrismaClient, input: TransferInput, issuerCountry: Country): Promise<BatchTransferResult> {
+  const seen = await prisma.payment.findUnique({ where: { idempotencyKey: input.sourceKey }, select: { contractId: true } });
+  if (seen) return { matched: true, booked: false, contractId: seen.contractId };
   const numbers = invoiceNumbersIn(input.reference);
   const invoice = numbers.length > 0 ? await prisma.invoice.findFirst({ where: { number: { in: numbers } }, orderBy: { number: 'asc' } }) : null;
   if (!invoice || invoice.status === 'destroyed') {
@@ -98,8 +111,7 @@ export async function bookTransfer(prisma: PrismaClient, input: TransferInput, i
       issuerCountry,
     );
   });
-  const id = booked ? paymentId : (await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: input.sourceKey } })).id;
-  return { matched: true, payment: await describePayment(prisma, id, booked) };
+  return { matched: true, booked, contractId: invoice.contractId };
 }
 
 /**

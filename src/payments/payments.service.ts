@@ -9,7 +9,6 @@ import type { Camt053Statement } from '../bank-statements/camt053';
 import type { AppConfig } from '../config/config';
 import { findVisibleContract } from '../contracts/contract-access';
 import type { PrismaClient } from '../database/prisma-client';
-import { renderStatementPdf } from '../documents/statement-pdf';
 import { localDateOf } from '../domain/calendar';
 import type { ReceivablesSnapshot } from '../domain/ledger';
 import { ProblemError } from '../http/problem';
@@ -18,8 +17,9 @@ import { LedgerContractMissingError, readReceivables } from '../ledger/ledger-st
 import { PspError } from '../psp/psp';
 import { buildPain008, SepaInputError } from '../sepa/pain008';
 import { LedgerSignals } from './ledger-signals';
+import { invoiceNumbers, renderStatement } from './statement-document';
 import type { BookedPayment, TransferInput } from './payment-bookings';
-import { bookSepaReturn, bookTransfer } from './payment-bookings';
+import { bookSepaReturn, bookTransfer, bookTransferInBatch } from './payment-bookings';
 import type { BankTransferBody, ListCollectionsQuery, ListUnmatchedQuery, PrepaymentBody, SepaReturnBody } from './payments.schema';
 import type { PspRef } from './psp-ref';
 
@@ -108,6 +108,8 @@ export class PaymentsService {
     }
     const summary = { imported: 0, matched: 0, duplicates: 0, returns: 0, ignored: 0, unmatched: [] as { entryReference: string; reference: string; amount: ReturnType<typeof eur>; reason: string }[] };
     const latest = new Map<string, ReceivablesSnapshot>();
+    /** Contracts a credit was booked on: one snapshot each, read after the loop. */
+    const touched = new Set<string>();
     const feeCents = this.config.payments.sepaReturnFeeCents;
     for (const message of messages) {
       for (const statement of message.statements) {
@@ -135,7 +137,7 @@ export class PaymentsService {
               continue;
             }
             const reference = tx.references[0] ?? tx.remittance ?? '';
-            const result = await bookTransfer(
+            const result = await bookTransferInBatch(
               this.prisma,
               { reference: reference || '(none)', amountCents: tx.amountCents, bookedOn: entry.bookedOn, payerName: tx.counterpartyName ?? null, source: 'bank-statement', sourceKey },
               this.config.issuer.country,
@@ -144,14 +146,17 @@ export class PaymentsService {
               summary.unmatched.push({ entryReference: entry.entryReference, reference: tx.remittance, amount: eur(tx.amountCents), reason: result.reason });
               continue;
             }
-            if (result.payment.booked) summary.matched += 1;
-            else summary.duplicates += 1;
-            latest.set(result.payment.workflowId, result.payment.snapshot);
+            if (result.booked) {
+              summary.matched += 1;
+              touched.add(result.contractId);
+            } else summary.duplicates += 1;
           }
         }
       }
     }
     // One signal per contract with its newest snapshot, after every booking is committed.
+    const contracts = await this.prisma.contract.findMany({ where: { id: { in: [...touched] } }, select: { id: true, workflowId: true } });
+    for (const contract of contracts) latest.set(contract.workflowId, await readReceivables(this.prisma, contract.id));
     for (const [workflowId, snapshot] of latest) await this.signals.changed(workflowId, snapshot);
     await this.prisma.bankStatementImport.create({
       data: { id: randomUUID(), messageId: messages.map((m) => m.messageId).join(','), version: messages.map((m) => m.version).join(','), entries: summary.imported, matched: summary.matched, unmatched: summary.unmatched.length },
@@ -176,7 +181,7 @@ export class PaymentsService {
   async statement(contractId: string, principal: Principal) {
     const contract = await findVisibleContract(this.prisma, contractId, principal);
     const [entries, receivables] = await Promise.all([this.prisma.ledgerEntry.findMany({ where: { contractId: contract.id }, orderBy: { seq: 'asc' } }), readReceivables(this.prisma, contract.id)]);
-    const numbers = await this.invoiceNumbers(entries.map((e) => e.invoiceId));
+    const numbers = await invoiceNumbers(this.prisma, entries.map((e) => e.invoiceId));
     return {
       contractId: contract.id,
       balance: eur(receivables.balanceCents),
@@ -198,25 +203,11 @@ export class PaymentsService {
   /** `GET /v1/contracts/{id}/statement/pdf`: the statement as a DIN 5008 letter. */
   async statementPdf(contractId: string, principal: Principal): Promise<{ content: Buffer; fileName: string }> {
     const contract = await findVisibleContract(this.prisma, contractId, principal);
-    const customer = await this.prisma.customer.findUniqueOrThrow({ where: { id: contract.customerId } });
-    if (!customer.name || !customer.addressLine1 || !customer.postalCode || !customer.city) {
+    const statementOn = localDateOf(await this.clock.now(), contract.timeZone);
+    const content = await renderStatement(this.prisma, this.config.issuer, contract.id, statementOn);
+    if (!content) {
       throw new ProblemError(HttpStatus.GONE, PaymentProblemCode.PERSONAL_DATA_DELETED, 'Personal data deleted', 'The statement cannot be addressed: the customer’s personal data is deleted.');
     }
-    const statement = await this.statement(contractId, principal);
-    const statementOn = localDateOf(await this.clock.now(), contract.timeZone);
-    const open = await this.prisma.invoice.findMany({ where: { contractId: contract.id, status: 'open' }, orderBy: { issuedOn: 'asc' } });
-    const openClaims = await this.openClaimParts(open.map((i) => i.id));
-    const content = await renderStatementPdf({
-      issuer: this.config.issuer,
-      recipient: { name: customer.name, addressLine1: customer.addressLine1, addressLine2: customer.addressLine2, postalCode: customer.postalCode, city: customer.city, country: customer.country === 'AT' ? 'AT' : 'DE' },
-      locale: customer.locale === 'en' ? 'en' : 'de',
-      contractId: contract.id,
-      statementOn,
-      entries: statement.entries.map((e) => ({ bookedOn: e.bookedOn, type: e.type as never, description: e.description, reference: e.reference, invoiceNumber: e.invoiceNumber, amountCents: e.amount.amount })),
-      balanceCents: statement.balance.amount,
-      openItems: open.map((i) => ({ invoiceNumber: i.number, issuedOn: i.issuedOn, dueOn: i.dueOn, openCents: i.openCents, feesCents: openClaims.get(i.id)?.fee ?? 0, interestCents: openClaims.get(i.id)?.interest ?? 0 })),
-      currency: 'EUR',
-    });
     return { content, fileName: `kontoauszug-${statementOn}.pdf` };
   }
 
@@ -283,7 +274,7 @@ export class PaymentsService {
     const collection = isUuid(id) ? await this.prisma.sepaCollection.findUnique({ where: { id } }) : null;
     if (!collection) throw ProblemError.notFound('SEPA collection');
     const debits = await this.prisma.sepaDebit.findMany({ where: { collectionId: collection.id }, orderBy: { endToEndId: 'asc' } });
-    const numbers = await this.invoiceNumbers(debits.map((d) => d.invoiceId));
+    const numbers = await invoiceNumbers(this.prisma, debits.map((d) => d.invoiceId));
     const issuer = this.config.issuer;
     try {
       const content = buildPain008({
@@ -312,33 +303,6 @@ export class PaymentsService {
   /** Signals the workflow after a booking that changed the account. */
   private async announce(workflowId: string, snapshot: ReceivablesSnapshot, booked: boolean): Promise<void> {
     if (booked) await this.signals.changed(workflowId, snapshot);
-  }
-
-  private async invoiceNumbers(ids: readonly (string | null)[]): Promise<Map<string, string>> {
-    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-    if (wanted.length === 0) return new Map();
-    const rows = await this.prisma.invoice.findMany({ where: { id: { in: wanted } }, select: { id: true, number: true } });
-    return new Map(rows.map((r) => [r.id, r.number]));
-  }
-
-  /** Open fees and interest per invoice (claim entries minus what was applied to them). */
-  private async openClaimParts(invoiceIds: readonly string[]): Promise<Map<string, { fee: number; interest: number }>> {
-    if (invoiceIds.length === 0) return new Map();
-    const [claims, applied] = await Promise.all([
-      this.prisma.ledgerEntry.groupBy({ by: ['invoiceId', 'type'], where: { invoiceId: { in: [...invoiceIds] }, type: { in: ['fee', 'interest'] } }, _sum: { amountCents: true } }),
-      this.prisma.ledgerAllocation.groupBy({ by: ['invoiceId', 'component'], where: { invoiceId: { in: [...invoiceIds] }, component: { in: ['fee', 'interest'] } }, _sum: { amountCents: true } }),
-    ]);
-    const result = new Map<string, { fee: number; interest: number }>();
-    for (const c of claims) {
-      const parts = result.get(c.invoiceId as string) ?? { fee: 0, interest: 0 };
-      parts[c.type as 'fee' | 'interest'] += c._sum.amountCents ?? 0;
-      result.set(c.invoiceId as string, parts);
-    }
-    for (const a of applied) {
-      const parts = result.get(a.invoiceId as string);
-      if (parts) parts[a.component as 'fee' | 'interest'] -= a._sum.amountCents ?? 0;
-    }
-    return result;
   }
 }
 

@@ -10,7 +10,7 @@ import type { PrismaClient } from '../database/prisma-client';
 import type { Country } from '../domain/invoice';
 import type { ReceivablesSnapshot } from '../domain/ledger';
 import { retainUntil } from '../domain/retention';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { bookEntries } from '../ledger/ledger-store';
 import type { PspEvent } from '../psp/psp';
 
@@ -56,16 +56,40 @@ export async function applyPspEvent(prisma: PrismaClient, event: PspEvent, optio
   }
   const contract = await prisma.contract.findUniqueOrThrow({ where: { id: charge.contractId }, select: { workflowId: true, timeZone: true } });
   const bookedOn = options.bookedOnOf(contract.timeZone);
+  try {
+    return await applyInTransaction(prisma, event, charge, contract, bookedOn, options.issuerCountry);
+  } catch (error) {
+    // The same payment reported again under a new event id (its booking key exists): nothing is booked twice.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { result: 'duplicate', eventId: event.eventId };
+    throw error;
+  }
+}
+
+async function applyInTransaction(
+  prisma: PrismaClient,
+  event: PspEvent,
+  charge: Charge,
+  contract: { workflowId: string },
+  bookedOn: string,
+  issuerCountry: Country,
+): Promise<PspEventOutcome> {
+  const options = { issuerCountry };
   return prisma.$transaction(async (tx): Promise<PspEventOutcome> => {
     const recorded = await tx.webhookEvent.createMany({ data: [{ id: randomUUID(), source: PSP_SOURCE, eventId: event.eventId, payload: event }], skipDuplicates: true });
     if (recorded.count === 0) return { result: 'duplicate', eventId: event.eventId };
     await tx.cardCharge.updateMany({ where: { id: charge.id, pspPaymentId: null }, data: { pspPaymentId: event.paymentId } });
     const base = { eventId: event.eventId, contractId: charge.contractId, workflowId: contract.workflowId };
     switch (event.type) {
-      case 'payment.succeeded':
+      case 'payment.succeeded': {
+        // A success for a charge already booked (or charged back) books nothing again.
+        const current = await tx.cardCharge.findUniqueOrThrow({ where: { id: charge.id } });
+        if (current.status === 'succeeded' || current.status === 'charged-back') return { result: 'duplicate', eventId: event.eventId };
         return { ...base, result: 'booked', snapshot: await bookCardPayment(tx, charge, event, bookedOn, options.issuerCountry), failure: null };
+      }
       case 'payment.failed': {
-        await tx.cardCharge.updateMany({ where: { id: charge.id, status: 'pending' }, data: { status: 'failed', failureReason: event.failureReason ?? 'payment_failed' } });
+        const failed = await tx.cardCharge.updateMany({ where: { id: charge.id, status: 'pending' }, data: { status: 'failed', failureReason: event.failureReason ?? 'payment_failed' } });
+        // A failure reported after the charge succeeded (or was already marked failed) changes nothing.
+        if (failed.count === 0) return { result: 'ignored', eventId: event.eventId, reason: 'The charge is no longer pending.' };
         if (charge.prepaymentId) await tx.prepayment.updateMany({ where: { id: charge.prepaymentId, status: 'pending' }, data: { status: 'failed' } });
         const purpose = charge.prepaymentId ? (charge.invoiceId ? 'top-up' : 'prepayment') : 'invoice';
         return { ...base, result: 'failed', snapshot: null, failure: { invoiceId: charge.invoiceId, purpose, reason: event.failureReason ?? 'payment_failed' } };
