@@ -30,6 +30,8 @@ import type { InvoiceDeliveryActivities } from '../activities/invoice-delivery.t
 import type { ContractActivities } from '../activities/contract-activities';
 import type { PaymentActivities } from '../activities/payments.types';
 import type { DunningActivities } from '../activities/dunning.types';
+import type { RetentionActivities, RetentionStatus } from '../activities/retention.activity';
+import { destructionDayOf } from '../src/domain/retention-plan';
 import type { DunningCommand, DunningState } from '../src/domain/dunning-run';
 import {
   contractDunningLevel,
@@ -81,6 +83,7 @@ import {
   chargeFailedSignal,
   disputeUpdate,
   ledgerChangedSignal,
+  legalHoldUpdate,
   paymentsQuery,
   settledQuery,
   stateQuery,
@@ -113,6 +116,8 @@ const invoiceDelivery = proxyActivities<InvoiceDeliveryActivities>({ startToClos
 const paymentSteps = proxyActivities<PaymentActivities>({ startToCloseTimeout: '1m', retry: MAIL_RETRY });
 // A dunning step books, renders a letter and hands it to the print partner and SMTP.
 const dunningSteps = proxyActivities<DunningActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
+// Destruction deletes rows, documents and print copies in batches.
+const retention = proxyActivities<RetentionActivities>({ startToCloseTimeout: '5m', retry: DATABASE_RETRY });
 
 /** Input of a new contract workflow, or of its continuation after continue-as-new. */
 export type ContractWorkflowInput =
@@ -163,6 +168,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     outbox.push(...input.outbox);
   }
   let sending = false;
+  /** Retention phase: the instant of the next destruction, and whether a retention step is running. */
+  let retentionWakeAt: Date | null = null;
 
   const publish = (): void => {
     // Shown in the Temporal UI as the workflow's current details.
@@ -290,6 +297,23 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       },
     },
   );
+  setHandler(
+    legalHoldUpdate,
+    async (request) => {
+      const held = await retention.setLegalHold({ invoiceId: request.invoiceId, hold: request.hold, reason: request.reason, at: new Date().toISOString() });
+      log.info(request.hold ? 'legal hold placed' : 'legal hold lifted', { contractId: state.id, invoiceId: request.invoiceId });
+      // A lifted hold may release records already past their retention: the retention phase looks again.
+      deadlinesMoved += 1;
+      return { invoiceId: held.invoiceId, hold: held.hold };
+    },
+    {
+      validator: (request) => {
+        if (request.hold && !request.reason?.trim()) {
+          throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: 'A legal hold needs a reason.', nonRetryable: true });
+        }
+      },
+    },
+  );
   /** An invoice's dunning as the API shows it. */
   const disputeResultOf = (invoiceId: string) => {
     const d = dunning.invoices.find((i) => i.invoiceId === invoiceId) as DunningState['invoices'][number];
@@ -336,7 +360,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
   );
   setHandler(settledQuery, () => {
-    const deadline = nextWake();
+    const deadline = state.dataDeleted && attention.length === 0 ? retentionWakeAt : nextWake();
     return {
       settled: outbox.length === 0 && !sending && allHandlersFinished() && (!deadline || deadline.getTime() > Date.now()),
       revision: state.revision,
@@ -415,7 +439,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       outbox.unshift(...followUps);
     }
     sending = false;
-    // Personal data deleted and nothing left for an operator: the contract's workflow is done.
+    // Personal data deleted and nothing left for an operator: what is left are the tax records.
     if (state.dataDeleted && attention.length === 0) break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > policy.maxHistoryEvents) {
       // Drain updates in flight first; then the new run starts with the same state and timers.
@@ -461,9 +485,85 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       outbox.push(...dunningDue.commands);
     }
   }
+  await keepRecordsUntilRetentionEnds();
   await condition(allHandlersFinished);
   return state;
+
+  /**
+   * The retention phase (docs/retention.md): sleep until the next `retainUntil` has passed,
+   * destroy what is due, and complete when nothing of the contract is left. A legal hold keeps
+   * its records (and this workflow) until it is lifted. One timer per retention date, so a
+   * decade of retention is a handful of history events.
+   */
+  async function keepRecordsUntilRetentionEnds(): Promise<void> {
+    sending = true;
+    let status: RetentionStatus = await untilItWorks(() => retention.retentionStatus.executeWithOptions({ summary: 'what is left to keep' }, [{ contractId: state.id }]));
+    while (status.remaining > 0 || status.held > 0) {
+      // Each wait of the retention phase starts in a fresh run once the run is older than
+      // RETENTION_RUN_MAX_MS: histories stay small, and no run outlives a server's maximum run
+      // length (the time-skipping server ends executions after 10 years).
+      if (Date.now() - workflowInfo().runStartTime.getTime() > RETENTION_RUN_MAX_MS) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof contractWorkflow>({ kind: 'continued', state, outbox: [], policy, searchAttributes: withSearchAttributes, attention, billing, billingSpreadMinutes: billingPolicy.spreadMinutes, payments: { ...payments, dunning } });
+      }
+      const moved = deadlinesMoved;
+      if (status.nextRetainUntil) {
+        const day = destructionDayOf(status.nextRetainUntil);
+        const at = new Date(startOfLocalDay(day, state.timeZone).getTime() + billingOffsetMinutes(state.id, billingPolicy) * 60_000);
+        if (at.getTime() > Date.now()) {
+          retentionWakeAt = at;
+          sending = false;
+          const woken = await condition(() => deadlinesMoved !== moved, at.getTime() - Date.now(), { summary: `records kept until ${status.nextRetainUntil}: destroy on ${day}` });
+          sending = true;
+          retentionWakeAt = null;
+          if (woken) {
+            // A hold placed or lifted: look again what is left and when.
+            status = await untilItWorks(() => retention.retentionStatus.executeWithOptions({ summary: 'what is left to keep' }, [{ contractId: state.id }]));
+            continue;
+          }
+        }
+      } else {
+        // Only records under legal hold are left: wait for the hold to be lifted.
+        sending = false;
+        await condition(() => deadlinesMoved !== moved, { summary: `${status.held} record(s) under legal hold` });
+        sending = true;
+      }
+      const today = localDateOf(new Date(), state.timeZone);
+      const result = await untilItWorks(() =>
+        retention.destroyDueRecords.executeWithOptions({ summary: `destroy records due by ${today}` }, [
+          { contractId: state.id, today, idempotencyKey: `${workflowInfo().workflowId}/retention/${today}` },
+        ]),
+      );
+      if (result.destroyed.length > 0) log.info('records destroyed after their retention', { contractId: state.id, destroyed: result.destroyed, remaining: result.remaining, held: result.held });
+      status = result;
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > policy.maxHistoryEvents) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof contractWorkflow>({ kind: 'continued', state, outbox: [], policy, searchAttributes: withSearchAttributes, attention, billing, billingSpreadMinutes: billingPolicy.spreadMinutes, payments: { ...payments, dunning } });
+      }
+    }
+    sending = false;
+    log.info('every record of the contract is destroyed: the workflow completes', { contractId: state.id });
+  }
+
+  /** A retention step that failed for good is an attention item and is tried again the next day (or on an operator's retry). */
+  async function untilItWorks<T>(step: () => Promise<T>): Promise<T> {
+    for (;;) {
+      let result: T | undefined;
+      const done = await runStep(RETENTION_STEP, null, async () => {
+        result = await step();
+      });
+      if (done) return result as T;
+      const moved = deadlinesMoved;
+      await condition(() => deadlinesMoved !== moved || !attention.some((i) => i.step === RETENTION_STEP), 24 * 60 * 60_000, { summary: 'retention step failed: tried again tomorrow' });
+    }
+  }
 }
+
+/** A retention-phase run older than this continues as new before its next wait. */
+const RETENTION_RUN_MAX_MS = 180 * 24 * 60 * 60_000;
+
+/** Step name of the retention phase's activities in attention items. */
+const RETENTION_STEP = 'retention';
 
 /** What carrying out a command tells the workflow about the money side. */
 interface CarryOutHooks {

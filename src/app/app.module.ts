@@ -28,6 +28,15 @@ import type { PspRef } from '../payments/psp-ref';
 import { createPspRef } from '../payments/psp-ref';
 import { PlansController } from '../plans/plans.controller';
 import { DestructionsService } from '../retention/destructions.service';
+import { CollectionHandoversController } from '../collection-agency/collection-handovers.controller';
+import { CollectionHandoversService } from '../collection-agency/collection-handovers.service';
+import { CreditReportsController } from '../credit-bureau/credit-reports.controller';
+import { CreditReportsService } from '../credit-bureau/credit-reports.service';
+import { BaseRatesController } from '../dunning/base-rates.controller';
+import { BaseRatesService } from '../dunning/base-rates.service';
+import { DisputesController, DisputesService } from '../dunning/disputes.controller';
+import { LadderController } from '../dunning/ladder.controller';
+import { LadderService } from '../dunning/ladder.service';
 import { LegalHoldService } from '../retention/legal-hold.service';
 import { InvoiceLegalHoldController, RetentionController } from '../retention/retention.controller';
 import { SandboxPspController } from '../sandbox/sandbox-psp.controller';
@@ -77,6 +86,11 @@ export class AppModule {
       PaymentsService,
       DestructionsService,
       LegalHoldService,
+      BaseRatesService,
+      LadderService,
+      CollectionHandoversService,
+      CreditReportsService,
+      DisputesService,
     ];
     const controllers: DynamicModule['controllers'] = [
       HealthController,
@@ -96,6 +110,11 @@ export class AppModule {
       ContractAccountController,
       RetentionController,
       InvoiceLegalHoldController,
+      BaseRatesController,
+      LadderController,
+      CollectionHandoversController,
+      CreditReportsController,
+      DisputesController,
     ];
     // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.
     if (deps.sandbox) {

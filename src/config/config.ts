@@ -96,6 +96,14 @@ const envSchema = z.object({
   SEPA_MANDATE_EXPIRY_MONTHS: z.coerce.number().int().min(1).max(120).default(36),
   /** Prepaid: a suspended contract ends after this many days without payment. */
   PREPAID_SUSPENSION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+  /** Who takes handed-over claims: `local` (drop folder, the default) or `http` (our documented handover API, docs/collection-agency.md). */
+  COLLECTION_AGENCY: z.enum(['local', 'http']).default('local'),
+  COLLECTION_AGENCY_DROP_DIR: z.string().min(1).default('var/collection-agency'),
+  COLLECTION_AGENCY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  COLLECTION_AGENCY_TOKEN: z.string().min(1).optional(),
+  /** Credit-bureau reports (§ 31 BDSG): `local` (drop folder, the default) or `none` (every report withheld as not announced). */
+  CREDIT_BUREAU: z.enum(['local', 'none']).default('local'),
+  CREDIT_BUREAU_DROP_DIR: z.string().min(1).default('var/credit-bureau'),
 });
 
 /** Keys that must be set when PSP=stripe. */
@@ -126,6 +134,13 @@ export type AppConfig = Readonly<{
   issuer: Issuer;
   billing: { spreadMinutes: number };
   payments: PaymentsConfig;
+  dunning: DunningConfig;
+}>;
+
+/** Where handed-over claims and credit-bureau reports go. */
+export type DunningConfig = Readonly<{
+  agency: Readonly<{ kind: 'local'; dropDir: string }> | Readonly<{ kind: 'http'; url: string; token: string }>;
+  bureau: Readonly<{ kind: 'local'; dropDir: string }> | null;
 }>;
 
 /** Card payments, SEPA and prepaid settings. */
@@ -184,6 +199,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (missingPingenKeys.length > 0) {
     throw new Error(`Invalid configuration: PRINT_PARTNER=pingen needs ${missingPingenKeys.join(', ')}.`);
   }
+  if (e.COLLECTION_AGENCY === 'http' && (!e.COLLECTION_AGENCY_URL || !e.COLLECTION_AGENCY_TOKEN)) {
+    throw new Error('Invalid configuration: COLLECTION_AGENCY=http needs COLLECTION_AGENCY_URL and COLLECTION_AGENCY_TOKEN.');
+  }
   const missingStripeKeys = e.PSP === 'stripe' ? STRIPE_REQUIRED_KEYS.filter((key) => e[key] === undefined) : [];
   if (missingStripeKeys.length > 0) {
     throw new Error(`Invalid configuration: PSP=stripe needs ${missingStripeKeys.join(', ')}.`);
@@ -218,6 +236,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       website: e.ISSUER_WEBSITE,
     },
     billing: { spreadMinutes: e.BILLING_SPREAD_MINUTES },
+    dunning: {
+      agency:
+        e.COLLECTION_AGENCY === 'http'
+          ? { kind: 'http', url: e.COLLECTION_AGENCY_URL as string, token: e.COLLECTION_AGENCY_TOKEN as string }
+          : { kind: 'local', dropDir: e.COLLECTION_AGENCY_DROP_DIR },
+      bureau: e.CREDIT_BUREAU === 'local' ? { kind: 'local', dropDir: e.CREDIT_BUREAU_DROP_DIR } : null,
+    },
     payments: {
       psp: e.PSP,
       webhookSecret: e.PSP_WEBHOOK_SECRET,

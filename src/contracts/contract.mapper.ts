@@ -21,6 +21,9 @@ export interface ContractDetails {
   readonly paymentMethod: PaymentMethod | null;
   /** Open principal of the contract's invoices (search attribute `OpenAmount` in Temporal). */
   readonly openCents: number;
+  /** The highest dunning level among the open invoices (search attribute `DunningLevel`), and whether one is on hold. */
+  readonly dunningLevel: number;
+  readonly dunningOnHold: boolean;
 }
 
 /** The contract resource of API.md from its database mirror. */
@@ -46,7 +49,7 @@ export function toContractResource(row: Contract, details: ContractDetails) {
     billingMode: row.billingMode,
     paymentMethod: details.paymentMethod ? toPaymentMethodResource(details.paymentMethod) : null,
     openAmount: { amount: details.openCents, currency: 'EUR' as const },
-    dunning: { level: 0, onHold: false },
+    dunning: { level: details.dunningLevel, onHold: details.dunningOnHold },
     /** Steps that failed for good and wait for an operator (docs/attention.md); empty when nothing failed. */
     attention: details.attention.map((item) => ({ step: item.step, kind: item.kind, error: item.error, since: item.since.toISOString(), attempts: item.attempts })),
     ...(row.endedOn ? { endedOn: row.endedOn, dataDeletionDueOn: row.dataDeletionDueOn, dataDeleted: row.dataDeletedAt !== null } : {}),

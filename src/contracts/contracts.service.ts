@@ -115,9 +115,9 @@ export class ContractsService {
     const [attention, paymentMethod, open] = await Promise.all([
       this.prisma.attentionItem.findMany({ where: { contractId: row.id, resolvedAt: null }, orderBy: [{ since: 'asc' }, { step: 'asc' }] }),
       this.prisma.paymentMethod.findFirst({ where: { contractId: row.id, revokedAt: null }, orderBy: { createdAt: 'desc' } }),
-      this.prisma.invoice.aggregate({ where: { contractId: row.id, status: 'open' }, _sum: { openCents: true } }),
+      this.prisma.invoice.findMany({ where: { contractId: row.id, status: 'open' }, select: { openCents: true, dunningLevel: true, disputeReason: true } }),
     ]);
-    return toContractResource({ ...row, ...(state ? contractColumnsOf(state) : {}) }, { attention, paymentMethod, openCents: open._sum.openCents ?? 0 });
+    return toContractResource({ ...row, ...(state ? contractColumnsOf(state) : {}) }, { attention, paymentMethod, ...openInvoiceDetails(open) });
   }
 
   async list(query: ListContractsQuery, principal: Principal) {
@@ -136,7 +136,7 @@ export class ContractsService {
       include: {
         attention: { where: { resolvedAt: null }, orderBy: [{ since: 'asc' }, { step: 'asc' }] },
         paymentMethods: { where: { revokedAt: null }, orderBy: { createdAt: 'desc' }, take: 1 },
-        invoices: { where: { status: 'open' }, select: { openCents: true } },
+        invoices: { where: { status: 'open' }, select: { openCents: true, dunningLevel: true, disputeReason: true } },
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: query.limit + 1,
@@ -145,7 +145,7 @@ export class ContractsService {
     const page = rows.slice(0, query.limit);
     return {
       items: page.map(({ attention, paymentMethods, invoices, ...row }) =>
-        toContractResource(row, { attention, paymentMethod: paymentMethods[0] ?? null, openCents: invoices.reduce((sum, i) => sum + i.openCents, 0) }),
+        toContractResource(row, { attention, paymentMethod: paymentMethods[0] ?? null, ...openInvoiceDetails(invoices) }),
       ),
       nextCursor: rows.length > query.limit ? rows[query.limit].id : null,
     };
@@ -182,4 +182,13 @@ export function contractIdFromKey(principal: Principal, key: string, body: Creat
   const hex = createHash('sha256').update(`${scope}\n${key}\n${JSON.stringify(body)}`).digest('hex');
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Open amount and dunning of a contract from its open invoices: the highest level, any on hold. */
+function openInvoiceDetails(open: readonly { openCents: number; dunningLevel: number; disputeReason: string | null }[]) {
+  return {
+    openCents: open.reduce((sum, i) => sum + i.openCents, 0),
+    dunningLevel: open.reduce((max, i) => Math.max(max, i.dunningLevel), 0),
+    dunningOnHold: open.some((i) => i.disputeReason !== null),
+  };
 }

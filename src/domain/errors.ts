@@ -44,6 +44,8 @@ export const CONFLICT_CODES: ReadonlySet<string> = new Set<DomainErrorCode>([
   'CONTRACT_READ_ONLY',
   'USER_EXISTS',
 ]);
+/** Codes of workflow updates outside the contract rules that also conflict with the state (409). */
+export const WORKFLOW_CONFLICT_CODES: ReadonlySet<string> = new Set(['INVOICE_NOT_IN_DUNNING']);
 
 /** A rule of the domain said no. `code` is stable; `message` is for humans. */
 export class DomainError extends Error {

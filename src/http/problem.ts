@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { CONFLICT_CODES } from '../domain/errors';
+import { CONFLICT_CODES, WORKFLOW_CONFLICT_CODES } from '../domain/errors';
 
 /** Stable machine codes of API errors (RFC 9457 `code` extension member). */
 export const ProblemCode = {
@@ -35,7 +35,7 @@ export class ProblemError extends Error {
 
 /** HTTP status of a domain error code. */
 export function statusOfDomainCode(code: string): number {
-  if (CONFLICT_CODES.has(code)) return HttpStatus.CONFLICT;
+  if (CONFLICT_CODES.has(code) || WORKFLOW_CONFLICT_CODES.has(code)) return HttpStatus.CONFLICT;
   if (code === ProblemCode.NO_SUCH_ATTENTION_ITEM) return HttpStatus.NOT_FOUND;
   return HttpStatus.UNPROCESSABLE_ENTITY;
 }

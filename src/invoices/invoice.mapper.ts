@@ -36,7 +36,7 @@ export function toInvoiceResource(row: Invoice) {
     // Principal + fees + interest booked for the invoice and not yet paid (src/ledger/ledger-store.ts).
     claim: eur(row.claimCents),
     reverseCharge: row.reverseCharge,
-    dunning: { level: 0, onHold: false, nextStepOn: null },
+    dunning: { level: row.dunningLevel, onHold: row.disputeReason !== null, nextStepOn: row.status === 'open' ? row.dunningNextStepOn : null, ...(row.disputeReason ? { disputeReason: row.disputeReason } : {}) },
     legalHold: row.legalHoldReason ? { reason: row.legalHoldReason, since: row.legalHoldSince?.toISOString() ?? null } : null,
     retainUntil: retainUntil('invoice', row.issuedOn, (row.issuerKey.slice(0, 2) as Country) ?? 'DE'),
     templateVersion: row.templateVersion,

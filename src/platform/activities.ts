@@ -24,6 +24,13 @@ import { createPrintPartner } from '../print-partner/create-print-partner';
 import { createPsp } from '../psp/create-psp';
 import type { Psp } from '../psp/psp';
 import type { PaymentActivities } from '../../activities/payments.activity';
+import type { DunningActivities } from '../../activities/dunning.activity';
+import { createDunningActivities } from '../../activities/dunning.activity';
+import type { RetentionActivities } from '../../activities/retention.activity';
+import { createRetentionActivities } from '../../activities/retention.activity';
+import { HttpCollectionAgency } from '../collection-agency/http-collection-agency';
+import { LocalCollectionAgency } from '../collection-agency/local-collection-agency';
+import { LocalCreditBureau } from '../credit-bureau/local-credit-bureau';
 import { createPaymentActivities } from '../../activities/payments.activity';
 
 /**
@@ -35,7 +42,7 @@ export function createActivities(
   prisma: PrismaClient,
   options: { clock?: Clock; psp?: Psp } = {},
 ): {
-  activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities;
+  activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities & DunningActivities & RetentionActivities;
   close(): void;
 } {
   if (!config.mail.smtpUrl) throw new Error('SMTP_URL is not configured: the worker cannot send mail.');
@@ -51,6 +58,12 @@ export function createActivities(
   const ownPsp = options.psp ? null : createPsp(config.payments, { clock: options.clock ?? systemClock, dataDir: config.payments.local.dataDir });
   const psp = options.psp ?? (ownPsp as NonNullable<typeof ownPsp>).psp;
   if (ownPsp) new Logger('Platform').log(ownPsp.description);
+  const dunning = config.dunning;
+  const agency = dunning.agency.kind === 'http' ? new HttpCollectionAgency({ url: dunning.agency.url, token: dunning.agency.token }) : new LocalCollectionAgency({ dropDir: dunning.agency.dropDir });
+  const bureau = dunning.bureau ? new LocalCreditBureau({ dropDir: dunning.bureau.dropDir }) : null;
+  new Logger('Platform').log(
+    `collection agency: ${dunning.agency.kind === 'http' ? `http at ${dunning.agency.url}` : `local drop folder ${dunning.agency.dropDir}`}; credit bureau: ${dunning.bureau ? `local drop folder ${dunning.bureau.dropDir}` : 'none (reports withheld)'}`,
+  );
   const { partner, description } = createPrintPartner(config.printPartner, { clock: options.clock ?? systemClock });
   new Logger('Platform').log(description);
   const letters = createPrintPartnerActivities({
@@ -68,6 +81,8 @@ export function createActivities(
       ...letters,
       ...createBillingActivities({ prisma, issuer: config.issuer, newId: randomUUID, mandateExpiryMonths: config.payments.sepaMandateExpiryMonths }),
       ...createPaymentActivities({ prisma, psp, issuerCountry: config.issuer.country, newId: randomUUID }),
+      ...createDunningActivities({ prisma, issuer: config.issuer, mail, letters, agency, bureau }),
+      ...createRetentionActivities({ prisma, issuerCountry: config.issuer.country, printDropDir: config.printPartner.local.dropDir, now: () => new Date() }),
       ...createInvoiceDeliveryActivities({ prisma, mail, letters }),
     },
     close: () => {

@@ -56,6 +56,7 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
     printPartner: { ...base.printPartner, local: { ...base.printPartner.local, dropDir: `var/test/print-partner-${database.name}` } },
     // The local PSP's charge log of this platform (a shared one would resume other platforms' deliveries).
     payments: { ...base.payments, local: { ...base.payments.local, dataDir: `var/test/psp-${database.name}` } },
+    dunning: { agency: { kind: 'local', dropDir: `var/test/collection-agency-${database.name}` }, bureau: { kind: 'local', dropDir: `var/test/credit-bureau-${database.name}` } },
     databaseUrl: database.url,
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Vertragswerk Test <billing@test.example>' },
     temporal: { address: env.address, namespace: 'default', taskQueue: `contracts-${database.name}` },

@@ -17,6 +17,7 @@ import type { ChargeInput, ChargeOutcome, CollectSepaInput, CollectSepaOutcome, 
 import type { ReceivablesSnapshot } from '../../src/domain/ledger';
 import type { DunningActivities, RecordDisputeInput, RunDunningStepInput, RunDunningStepResult, StartDunningInput, StartDunningResult } from '../../activities/dunning.types';
 import { DEFAULT_DUNNING_LADDER } from '../../src/domain/dunning';
+import type { DestroyDueRecordsInput, DestroyDueRecordsResult, LegalHoldState, RetentionActivities, RetentionStatus, SetLegalHoldInput } from '../../activities/retention.activity';
 import type { DeliverInvoiceInput, InvoiceDeliveryActivities } from '../../activities/invoice-delivery.types';
 import type { TaxProfile } from '../../src/domain/vat';
 import type { ContractActivities, NotifyCustomerInput, RecordFactInput } from '../../activities/contract-activities';
@@ -37,7 +38,33 @@ export function berlin(date: string, time = '00:00'): Date {
 }
 
 /** In-memory activities that record every call; duplicates by idempotency key are ignored. */
-export class RecordingActivities implements ContractActivities, AccountActivities, AttentionActivities, BillingActivities, InvoiceDeliveryActivities, PaymentActivities, DunningActivities {
+export class RecordingActivities
+  implements ContractActivities, AccountActivities, AttentionActivities, BillingActivities, InvoiceDeliveryActivities, PaymentActivities, DunningActivities, RetentionActivities
+{
+  /**
+   * Records kept per contract after its data is deleted: `[retainUntil, held]` each (default: none,
+   * so the workflow completes right after the deletion).
+   */
+  readonly retained = new Map<string, { retainUntil: string; held: boolean; invoiceId: string | null }[]>();
+  readonly destructions: DestroyDueRecordsInput[] = [];
+  readonly legalHolds: SetLegalHoldInput[] = [];
+  async retentionStatus(input: { contractId: string }): Promise<RetentionStatus> {
+    const records = this.retained.get(input.contractId) ?? [];
+    const free = records.filter((r) => !r.held).map((r) => r.retainUntil).sort();
+    return { nextRetainUntil: free[0] ?? null, remaining: free.length, held: records.filter((r) => r.held).length };
+  }
+  async destroyDueRecords(input: DestroyDueRecordsInput): Promise<DestroyDueRecordsResult> {
+    this.destructions.push(input);
+    const records = this.retained.get(input.contractId) ?? [];
+    const due = records.filter((r) => !r.held && r.retainUntil < input.today);
+    this.retained.set(input.contractId, records.filter((r) => !due.includes(r)));
+    return { destroyed: due.length > 0 ? [{ recordType: 'invoice', count: due.length }] : [], ...(await this.retentionStatus(input)) };
+  }
+  async setLegalHold(input: SetLegalHoldInput): Promise<LegalHoldState> {
+    this.legalHolds.push(input);
+    for (const records of this.retained.values()) for (const r of records) if (r.invoiceId === input.invoiceId) r.held = input.hold;
+    return { invoiceId: input.invoiceId, contractId: '', hold: input.hold, reason: input.reason, since: input.hold ? input.at : null };
+  }
   /** Dunning steps carried out (once per idempotency key), in order. */
   readonly dunningSteps: RunDunningStepInput[] = [];
   readonly disputes: RecordDisputeInput[] = [];
@@ -253,8 +280,11 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   const env = await createTimeSkippingEnv();
   const activities = new RecordingActivities();
   // Activities are registered by own properties: bind the recorder's methods.
-  const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities & DunningActivities = {
+  const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities & DunningActivities & RetentionActivities = {
     startDunning: (input) => activities.startDunning(input),
+    retentionStatus: (input) => activities.retentionStatus(input),
+    destroyDueRecords: (input) => activities.destroyDueRecords(input),
+    setLegalHold: (input) => activities.setLegalHold(input),
     runDunningStep: (input) => activities.runDunningStep(input),
     recordDispute: (input) => activities.recordDispute(input),
     prepareInvoiceRun: (input) => activities.prepareInvoiceRun(input),

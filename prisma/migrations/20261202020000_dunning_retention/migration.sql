@@ -38,6 +38,7 @@ CREATE TABLE "dunning_steps" (
     "fee_cents" INTEGER NOT NULL,
     "interest_cents" INTEGER NOT NULL,
     "flat_fee_cents" INTEGER NOT NULL,
+    "interest_periods" JSONB NOT NULL DEFAULT '[]',
     "communication_id" UUID,
     "letter_id" UUID,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
