@@ -281,7 +281,8 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
     const handoverId = createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 32);
     let row = await prisma.collectionHandover.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
     if (!row) {
-      const open = await prisma.invoice.findMany({ where: { contractId: contract.id, status: 'open' }, orderBy: { issuedOn: 'asc' } });
+      // Every open claim goes, except disputed ones (a dispute hold keeps an invoice out of collection).
+      const open = await prisma.invoice.findMany({ where: { contractId: contract.id, status: 'open', disputeReason: null }, orderBy: { issuedOn: 'asc' } });
       const parts = await openClaimParts(prisma, open.map((i) => i.id));
       const claims = open.map((i) => ({
         invoiceNumber: i.number,

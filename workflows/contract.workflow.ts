@@ -37,6 +37,7 @@ import {
   contractDunningLevel,
   disputeChanged,
   dueDunning,
+  handedOverAll,
   dunningStarted,
   INITIAL_DUNNING,
   nextDunningAt,
@@ -335,7 +336,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       dunning = dunningStarted(dunning, command, ladder);
       publish();
     },
-    handedOver: async () => {
+    handedOver: async (ladder) => {
+      dunning = handedOverAll(dunning, payments.receivables, ladder);
+      publish();
       if (apply({ type: 'suspend', reason: 'collection' })) await persist();
     },
   };
@@ -572,8 +575,8 @@ interface CarryOutHooks {
   receive(snapshot: ReceivablesSnapshot): Promise<void>;
   chargeFailed(reason: string): Promise<void>;
   dunningStarted(command: Extract<DunningCommand, { type: 'start-dunning' }>, ladder: DunningLadder): void;
-  /** The claim went to the collection agency: the contract is suspended. */
-  handedOver(): Promise<void>;
+  /** Every open claim went to the collection agency: no more dunning for them; the contract is suspended. */
+  handedOver(ladder: DunningLadder): Promise<void>;
 }
 
 /** Carries out one command; returns the commands that follow from it (an issued invoice is delivered next). */
@@ -617,7 +620,7 @@ async function carryOut(command: StepCommand, state: ContractState, billingPolic
         },
       ]);
       await hooks.receive(result.receivables);
-      if (result.handover) await hooks.handedOver();
+      if (result.handover) await hooks.handedOver(command.ladder);
       return [];
     }
     case 'collect-sepa': {

@@ -35,6 +35,8 @@ export type DunningCommand =
       /** The days the earlier steps of this round ran (the credit-bureau check counts them). */
       readonly earlier: readonly { readonly step: DunningStepKind; readonly runOn: LocalDate }[];
       readonly disputed: boolean;
+      /** The invoice's ladder (the handover marks the contract's other open claims with it). */
+      readonly ladder: DunningLadder;
     };
 
 /** Invoices the ladder applies to: open, and not prepaid (a prepaid account is suspended instead). */
@@ -104,6 +106,7 @@ export function dueDunning(
         nextStepOn: next.kind === 'wait' || next.kind === 'run' ? next.dueOn : null,
         earlier: (current.stepDays ?? []).map((s) => ({ step: s.step, runOn: s.runOn })),
         disputed: current.holds.length > 0,
+        ladder: current.ladder,
       });
       current = { ...after, stepDays: [...(current.stepDays ?? []), { step: decision.step.step, runOn: decision.dueOn }] };
     }
@@ -137,6 +140,21 @@ export function disputeChanged(state: DunningState, invoiceId: string, onHold: b
   return {
     invoices: state.invoices.map((d) => (d.invoiceId !== invoiceId ? d : onHold ? placeHold(d, today) : liftHold(d, today))),
   };
+}
+
+/**
+ * The handover took every open, undisputed claim of the contract to the agency: no further dunning for any
+ * of them (payments are still booked). Open invoices not dunned yet are recorded as handed over.
+ */
+export function handedOverAll(state: DunningState, snapshot: ReceivablesSnapshot, ladder: DunningLadder): DunningState {
+  // A disputed claim (on hold) is not handed over.
+  const held = new Set(state.invoices.filter((d) => isOnHold(d.holds)).map((d) => d.invoiceId));
+  const open = snapshot.openInvoices.filter((i) => dunnable(i) && !held.has(i.invoiceId));
+  const known = state.invoices.map((d) => (open.some((i) => i.invoiceId === d.invoiceId) ? { ...d, handedOver: true, level: Math.max(d.level, 4) } : d));
+  const added = open
+    .filter((i) => !state.invoices.some((d) => d.invoiceId === i.invoiceId))
+    .map((i) => ({ ...startDunning({ invoiceId: i.invoiceId, number: i.number, dueOn: i.dueOn }, ladder), handedOver: true, level: 4 }));
+  return { invoices: [...known, ...added] };
 }
 
 /** The contract's dunning level: the highest among its open invoices (API `dunning.level`, search attribute `DunningLevel`). */
