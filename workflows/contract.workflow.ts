@@ -264,6 +264,14 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     // A chargeback or return booked after the ladder started restarts it from the first step.
     dunning = onReceivables(dunning, payments.receivables);
     deadlinesMoved += 1;
+    // A dunning step that waits for an operator is moot once its invoice is paid.
+    const open = new Set(payments.receivables.openInvoices.map((i) => i.invoiceId));
+    const moot = attention.filter((i) => (i.command?.type === 'dunning-step' || i.command?.type === 'start-dunning') && !open.has(i.command.invoiceId));
+    for (const item of moot) {
+      attention = resolveAttention(attention, item.step);
+      log.info('dunning step no longer needed: the invoice is paid', { contractId: state.id, step: item.step });
+      await logAttention(() => attentionLog.resolveAttention({ contractId: state.id, step: item.step, resolvedAt: new Date().toISOString() }));
+    }
     publish();
     const event = eventForReceivables(state, payments.receivables);
     if (event && apply(event)) await persist();
