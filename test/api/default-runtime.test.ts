@@ -83,6 +83,18 @@ const address = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', 
 test(`${CONTRACTS} contracts by ${CLIENTS} concurrent clients: created, paused, resumed, cancelled, ended 01.07. with one end notice each`, async () => {
   // Day 0: 15.03.2027 10:00 Berlin.
   expect((await call('advance', 'POST', '/v1/sandbox/clock/advance', { token: TOKEN, body: { to: '2027-03-15T09:00:00Z' } })).status).toBe(200);
+  // This story is about the contract lifecycle under concurrency; nobody pays, so the operators'
+  // ladder starts after its end (dunning has its own tiers).
+  const ladder = await call('ladder', 'PUT', '/v1/dunning/ladder', {
+    token: TOKEN,
+    body: {
+      steps: [
+        { step: 'reminder', offsetDays: 200, channels: ['email'], fee: { amount: 0, currency: 'EUR' } },
+        { step: 'handover', offsetDays: 300, channels: [], fee: { amount: 0, currency: 'EUR' } },
+      ],
+    },
+  });
+  expect(ladder.status).toBe(200);
 
   const customers = await pool(Array.from({ length: CONTRACTS }, (_, i) => i), CLIENTS, async (i) => {
     const created = await call('customer', 'POST', '/v1/customers', {
