@@ -12,7 +12,17 @@ export type ApiClient = ReturnType<typeof apiClient>;
 /** The postal address of every customer `newCustomer` creates, unless the test gives another. */
 export const customerAddress = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
 
+/** A ladder whose first step is ten years after the due date (dunning out of the way). */
+const FAR_LADDER = {
+  steps: [
+    { step: 'reminder', offsetDays: 3650, channels: ['email'], fee: { amount: 0, currency: 'EUR' } },
+    { step: 'handover', offsetDays: 3651, channels: [], fee: { amount: 0, currency: 'EUR' } },
+  ],
+};
+
 export interface SandboxSuiteOptions {
+  /** Keep the default dunning ladder (the dunning and retention stories); otherwise a far one is set. */
+  dunning?: boolean;
   /** Customers are named `<customerName> <n>`, n counting from 1 per file (default `Kunde`). */
   customerName?: string;
   /** Customers' e-mails are `<emailPrefix>-<n>@example.org` (default `kunde`). */
@@ -57,6 +67,12 @@ export function sandboxSuite(options: SandboxSuiteOptions = {}): SandboxSuite {
   beforeAll(async () => {
     const platform = await startTestPlatform('sandbox');
     started = { platform, api: apiClient(platform.url) };
+    if (!options.dunning) {
+      // Stories about other things do not pay their invoices: the operators' ladder starts ten
+      // years after the due date, so no reminder or letter gets in their way.
+      const res = await started.api('PUT', '/v1/dunning/ladder', { token: OPERATOR_TOKEN, body: FAR_LADDER });
+      if (res.status !== 200) throw new Error(`could not set the ladder: ${res.status} ${JSON.stringify(res.body)}`);
+    }
   });
   afterAll(async () => {
     await started?.platform.stop();
