@@ -11,19 +11,25 @@ export function createPrismaCommunicationsStore(prisma: PrismaClient): Communica
   });
   return {
     async claim(input) {
-      // upsert with an empty update: insert once, afterwards return what the first attempt stored.
-      const row = await prisma.communication.upsert({
-        where: { idempotencyKey: input.idempotencyKey },
-        create: { ...input, status: 'pending' },
-        update: {},
+      // Insert once (a concurrent attempt's insert is skipped, not an error), then read what the first attempt stored.
+      await prisma.communication.createMany({ data: [{ ...input, status: 'pending' }], skipDuplicates: true });
+      return toRecord(await prisma.communication.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } }));
+    },
+    async lease(id, now, until) {
+      const taken = await prisma.communication.updateMany({
+        where: { id, status: { not: 'sent' }, OR: [{ sendingUntil: null }, { sendingUntil: { lt: now } }] },
+        data: { sendingUntil: until },
       });
-      return toRecord(row);
+      return taken.count === 1;
+    },
+    async release(id) {
+      await prisma.communication.updateMany({ where: { id, status: { not: 'sent' } }, data: { sendingUntil: null } });
     },
     async markSent(id, messageId, sentAt) {
-      await prisma.communication.update({ where: { id }, data: { status: 'sent', messageId, sentAt, error: null } });
+      await prisma.communication.update({ where: { id }, data: { status: 'sent', messageId, sentAt, error: null, sendingUntil: null } });
     },
     async markFailed(id, error) {
-      await prisma.communication.update({ where: { id }, data: { status: 'failed', error } });
+      await prisma.communication.update({ where: { id }, data: { status: 'failed', error, sendingUntil: null } });
     },
   };
 }

@@ -58,6 +58,35 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
   const newId = deps.newId ?? randomUUID;
 
   return {
+    async reportCollectionPayments(input) {
+      const handovers = await prisma.collectionHandover.findMany({ where: { contractId: input.contractId, status: 'delivered' }, orderBy: { createdAt: 'asc' } });
+      if (handovers.length === 0) return { reported: 0 };
+      const first = handovers[0];
+      const payments = await prisma.payment.findMany({ where: { contractId: input.contractId, createdAt: { gt: first.createdAt }, status: 'booked' }, orderBy: { createdAt: 'asc' } });
+      let reported = 0;
+      for (const payment of payments) {
+        const entry = await prisma.ledgerEntry.findFirst({ where: { paymentId: payment.id, type: { in: ['payment', 'prepayment'] } } });
+        if (!entry) continue;
+        // What was still owed right after this payment: the balance through its entry (stable on a retry).
+        const after = await prisma.ledgerEntry.aggregate({ where: { contractId: input.contractId, seq: { lte: entry.seq } }, _sum: { amountCents: true } });
+        const invoiceNumber = payment.invoiceId ? ((await prisma.invoice.findUnique({ where: { id: payment.invoiceId }, select: { number: true } }))?.number ?? null) : null;
+        try {
+          await deps.agency.reportPayment(handoverIdOf(first.idempotencyKey), {
+            paymentId: payment.id,
+            bookedOn: payment.bookedOn,
+            amount: eur(payment.amountCents),
+            invoiceNumber,
+            remainingClaim: eur(Math.max(0, after._sum.amountCents ?? 0)),
+          });
+        } catch (error) {
+          if (error instanceof CollectionAgencyTransientError) throw error;
+          throw ApplicationFailure.nonRetryable(`The collection agency refused payment ${payment.id}: ${(error as Error).message}`, 'CollectionAgencyRejected');
+        }
+        reported += 1;
+      }
+      return { reported };
+    },
+
     async startDunning(input) {
       const ladder = await loadCurrentLadder(prisma);
       const first = ladder.steps[0];
@@ -225,8 +254,8 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
     const kind = input.ladderStep.step as 'first-letter' | 'final-letter';
     const open = await prisma.invoice.findMany({ where: { contractId: contract.id, status: 'open' }, orderBy: { issuedOn: 'asc' } });
     const parts = await openClaimParts(prisma, open.map((i) => i.id));
-    const handoverStep = (await loadLadderOfInvoice(input)).find((s) => s.step === 'handover');
-    const payBy = addDays(input.runOn, PAY_WITHIN_DAYS);
+    // Pay within 7 days, and before the next step (a short ladder gives less time).
+    const payBy = minDate(addDays(input.runOn, PAY_WITHIN_DAYS), input.nextStepOn ? addDays(input.nextStepOn, -1) : null, addDays(input.runOn, 1));
     const address = customer.addressLine1 && customer.postalCode && customer.city && customer.name;
     const data: DunningLetterData | null = address
       ? {
@@ -243,7 +272,8 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
           flatFeeCents: booked.flatFeeCents,
           totalCents: open.reduce((sum, i) => sum + i.claimCents, 0),
           payBy,
-          handoverOn: kind === 'final-letter' && handoverStep ? addDays(input.runOn, Math.max(1, handoverStep.offsetDays - input.ladderStep.offsetDays)) : null,
+          // The handover is the step after the final letter: its day comes from the invoice's own ladder (and holds).
+          handoverOn: kind === 'final-letter' ? (input.nextStepOn ?? addDays(payBy, 1)) : null,
           announceCreditReport: kind === 'final-letter' && deps.bureau !== null,
         }
       : null;
@@ -271,14 +301,10 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
     }
   }
 
-  async function loadLadderOfInvoice(_input: RunDunningStepInput) {
-    return (await loadCurrentLadder(prisma)).steps;
-  }
-
   /** The handover: exactly DOMAIN.md's data set, the open claims and the statement, to the agency; then the credit-bureau decision. */
   async function handOver(input: RunDunningStepInput, invoice: InvoiceRow): Promise<NonNullable<RunDunningStepResult['handover']>> {
     const { contract, customer, locale } = await customerOf(input.contractId);
-    const handoverId = createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 32);
+    const handoverId = handoverIdOf(input.idempotencyKey);
     let row = await prisma.collectionHandover.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
     if (!row) {
       // Every open claim goes, except disputed ones (a dispute hold keeps an invoice out of collection).
@@ -363,3 +389,14 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
 }
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' as const });
+
+/** The earlier of `a` and `b` (null: none), but never before `floor`. */
+function minDate(a: string, b: string | null, floor: string): string {
+  const earlier = b !== null && compareLocalDates(b, a) < 0 ? b : a;
+  return compareLocalDates(earlier, floor) < 0 ? floor : earlier;
+}
+
+/** The handover's id towards the agency (a folder name: hex only), derived from the step's key. */
+function handoverIdOf(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+}

@@ -55,6 +55,8 @@ export interface RecordDisputeInput {
 }
 
 export interface DunningActivities {
+  /** Reports the payments booked after a handover to the collection agency (each once, by payment id). */
+  reportCollectionPayments(input: { readonly contractId: string }): Promise<{ readonly reported: number }>;
   startDunning(input: StartDunningInput): Promise<StartDunningResult>;
   runDunningStep(input: RunDunningStepInput): Promise<RunDunningStepResult>;
   recordDispute(input: RecordDisputeInput): Promise<void>;

@@ -36,6 +36,13 @@ export interface CommunicationsStore {
     invoiceId?: string | null;
   }): Promise<CommunicationRecord>;
   markSent(id: string, messageId: string, sentAt: Date): Promise<void>;
+  /**
+   * Takes the record for sending until `until`, unless it is sent or another attempt holds it
+   * (then false). Optional: a store without it relies on Temporal running one attempt at a time.
+   */
+  lease?(id: string, now: Date, until: Date): Promise<boolean>;
+  /** Gives a lease back after a failed send. */
+  release?(id: string): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
 }
 
@@ -88,6 +95,8 @@ export const MAIL_FAILURE_TYPES = {
   transient: 'MailTransientFailure',
   /** The message context is invalid (e.g. not a real date); a bug in the caller. Non-retryable. */
   invalidMessage: 'MailInvalidMessage',
+  /** Another attempt is sending this mail right now. Retryable (the retry finds it sent). */
+  inProgress: 'MailSendInProgress',
 } as const;
 
 /** Dependencies of {@link createMailActivities}. */
@@ -99,6 +108,9 @@ export interface MailActivityDeps {
   newId: () => string;
   now: () => Date;
 }
+
+/** How long an attempt holds a mail it sends: longer than any mail activity's start-to-close timeout (5 minutes). */
+const SEND_LEASE_MS = 6 * 60_000;
 
 const NO_RECIPIENT_REASON = 'No recipient address (none on file or personal data deleted); nothing sent';
 
@@ -153,10 +165,18 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
         return { communicationId: record.id, status: 'no-recipient', messageId: null };
       }
 
+      // Two attempts of one mail at once (a timed-out attempt still running beside its retry): only
+      // the one holding the lease sends; the other is retried and then finds the mail sent.
+      const startedAt = now();
+      if (store.lease && !(await store.lease(record.id, startedAt, new Date(startedAt.getTime() + SEND_LEASE_MS)))) {
+        throw ApplicationFailure.create({ message: `Mail ${idempotencyKey} is being sent by another attempt`, type: MAIL_FAILURE_TYPES.inProgress, nonRetryable: false });
+      }
+
       let messageId: string;
       try {
         ({ messageId } = await sendRenderedMail(transport, { from, to, ...rendered, idempotencyKey, attachments: input.attachments }));
       } catch (error) {
+        await store.release?.(record.id);
         const reason = describeSmtpError(error);
         if (isPermanentSmtpError(error)) {
           await store.markFailed(record.id, reason);

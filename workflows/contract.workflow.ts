@@ -264,6 +264,10 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     // A chargeback or return booked after the ladder started restarts it from the first step.
     dunning = onReceivables(dunning, payments.receivables);
     deadlinesMoved += 1;
+    // A payment after the handover goes to the collection agency too.
+    if (dunning.invoices.some((d) => d.handedOver) && payments.receivables.balanceCents < before.balanceCents) {
+      outbox.push({ type: 'report-collection-payments', step: `agency-payments/${payments.receivables.version}` });
+    }
     // A dunning step that waits for an operator is moot once its invoice is paid.
     const open = new Set(payments.receivables.openInvoices.map((i) => i.invoiceId));
     const moot = attention.filter((i) => (i.command?.type === 'dunning-step' || i.command?.type === 'start-dunning') && !open.has(i.command.invoiceId));
@@ -606,6 +610,9 @@ async function carryOut(command: StepCommand, state: ContractState, billingPolic
       }
       return [];
     }
+    case 'report-collection-payments':
+      await dunningSteps.reportCollectionPayments.executeWithOptions({ summary: 'report payments to the collection agency' }, [{ contractId: state.id }]);
+      return [];
     case 'start-dunning': {
       const started = await dunningSteps.startDunning.executeWithOptions({ summary: `invoice ${command.number} is overdue: start dunning` }, [
         { idempotencyKey, contractId: state.id, invoiceId: command.invoiceId, startedOn: command.startedOn },

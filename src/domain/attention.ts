@@ -55,6 +55,7 @@ export function attentionKindOf(command: StepCommand | null): AttentionKind {
       return 'sepa-collection';
     case 'start-dunning':
     case 'dunning-step':
+    case 'report-collection-payments':
       return 'dunning';
   }
 }

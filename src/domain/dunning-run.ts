@@ -19,6 +19,8 @@ export interface DunningState {
 export const INITIAL_DUNNING: DunningState = { invoices: [] };
 
 export type DunningCommand =
+  /** Tell the collection agency of payments booked after the handover. */
+  | { readonly type: 'report-collection-payments'; readonly step: string }
   /** Load the ladder in force (the invoice is overdue since today) and start its dunning. */
   | { readonly type: 'start-dunning'; readonly step: string; readonly invoiceId: string; readonly number: string; readonly dueOn: LocalDate; readonly startedOn: LocalDate }
   /** Carry out one step of the ladder for an invoice (fees, interest, letters, handover). */

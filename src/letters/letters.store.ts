@@ -4,22 +4,14 @@ import { PRINT_PARTNER_FAILURE_TYPES } from '../../activities/print-partner.acti
 import type { PrismaClient } from '../database/prisma-client';
 import type { Letter } from '../generated/prisma/client';
 import type { LetterRecipient } from '../print-partner/print-partner';
+import { isUniqueViolation } from '../database/unique-violation';
 import { isLetterStatus } from './letter-status';
 
 /** The letters and communications tables as the print-partner activity's store; each step is one transaction over both. */
 export function createPrismaLettersStore(prisma: PrismaClient): LettersStore {
-  return {
-    async recipientOf(contractId) {
-      const contract = await prisma.contract.findUnique({ where: { id: contractId }, include: { customer: true } });
-      const customer = contract?.customer;
-      if (!customer || customer.personalDataDeletedAt) return null;
-      const { name, addressLine1, addressLine2, postalCode, city, country } = customer;
-      if (!name || !addressLine1 || !postalCode || !city) return null;
-      return { name, addressLine1, addressLine2, postalCode, city, country } satisfies LetterRecipient;
-    },
-
-    async claim(claim) {
-      return prisma.$transaction(async (tx) => {
+  /** One claim: the communication and the letter, inserted once (upserts with an empty update). */
+  const claimOnce = (claim: Parameters<LettersStore['claim']>[0]) =>
+    prisma.$transaction(async (tx) => {
         // upserts with an empty update: insert once, afterwards return what the first attempt stored.
         const communication = await tx.communication.upsert({
           where: { idempotencyKey: claim.idempotencyKey },
@@ -58,7 +50,27 @@ export function createPrismaLettersStore(prisma: PrismaClient): LettersStore {
           update: {},
         });
         return toRecord(letter);
-      });
+    });
+
+  return {
+    async recipientOf(contractId) {
+      const contract = await prisma.contract.findUnique({ where: { id: contractId }, include: { customer: true } });
+      const customer = contract?.customer;
+      if (!customer || customer.personalDataDeletedAt) return null;
+      const { name, addressLine1, addressLine2, postalCode, city, country } = customer;
+      if (!name || !addressLine1 || !postalCode || !city) return null;
+      return { name, addressLine1, addressLine2, postalCode, city, country } satisfies LetterRecipient;
+    },
+
+    async claim(claim) {
+      // A concurrent attempt's insert loses with a unique violation: the second try finds its rows.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await claimOnce(claim);
+        } catch (error) {
+          if (attempt > 0 || !isUniqueViolation(error)) throw error;
+        }
+      }
     },
 
     async reopen(letter) {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { OPERATOR_TOKEN } from '../helpers/platform';
 import { sandboxSuite } from '../helpers/sandbox-suite';
 
-const { p, api, newCustomer, advance, settle, eventually } = sandboxSuite({ customerName: 'Praxis Mahnung', emailPrefix: 'dunning' });
+const { p, api, newCustomer, advance, settle, eventually } = sandboxSuite({ dunning: true, customerName: 'Praxis Mahnung', emailPrefix: 'dunning' });
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
 async function invoicesOf(contractId: string, token: string) {
@@ -143,4 +143,12 @@ test('unpaid DE business invoice due 15.03.2027: reminder, letters (with a missi
   await advance('2027-04-28T10:00:00Z');
   expect((await api('POST', '/v1/bank-transfers', { token: OPERATOR_TOKEN, body: { reference: invoice.number, amount: owed, bookedOn: '2027-04-28' } })).status).toBe(201);
   await eventually(() => api('GET', `/v1/contracts/${b.id}`, { token: business.token }), (r) => r.body.status === 'active', 'the restore after payment');
+  // The agency hears of the payment (payments/<id>.json in the handover's folder), with nothing left owed.
+  const reported = await eventually(
+    async () => (fs.existsSync(path.join(agencyDir, mine.dir, 'payments')) ? fs.readdirSync(path.join(agencyDir, mine.dir, 'payments')) : []),
+    (files) => files.length === 1,
+    'the payment report to the agency',
+  );
+  const report = JSON.parse(fs.readFileSync(path.join(agencyDir, mine.dir, 'payments', reported[0]), 'utf8'));
+  expect(report).toMatchObject({ amount: owed, remainingClaim: eur(0), invoiceNumber: invoice.number });
 });

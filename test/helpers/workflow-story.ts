@@ -174,6 +174,11 @@ export class RecordingActivities
     this.reopened.set(invoiceId, on);
     return this.receivablesOf(contractId);
   }
+  readonly agencyReports: string[] = [];
+  async reportCollectionPayments(input: { contractId: string }) {
+    this.agencyReports.push(input.contractId);
+    return { reported: 1 };
+  }
   async startDunning(_input: StartDunningInput): Promise<StartDunningResult> {
     return { ladder: DEFAULT_DUNNING_LADDER, nextStepOn: null };
   }
@@ -282,6 +287,7 @@ export async function createStoryWorld(taskQueue: string): Promise<StoryWorld> {
   // Activities are registered by own properties: bind the recorder's methods.
   const registered: ContractActivities & AccountActivities & AttentionActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities & DunningActivities & RetentionActivities = {
     startDunning: (input) => activities.startDunning(input),
+    reportCollectionPayments: (input) => activities.reportCollectionPayments(input),
     retentionStatus: (input) => activities.retentionStatus(input),
     destroyDueRecords: (input) => activities.destroyDueRecords(input),
     setLegalHold: (input) => activities.setLegalHold(input),

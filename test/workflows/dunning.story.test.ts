@@ -93,6 +93,7 @@ test('one timeline from 01.03.2027: unpaid → reminder 22.03., 1st letter 29.03
   await handles[unpaid.id].signal(ledgerChangedSignal, world.activities.pay(unpaid.id, owed));
   await world.settle();
   expect((await handles[unpaid.id].query(stateQuery)).status).toBe('active');
+  expect(world.activities.agencyReports.filter((c) => c === unpaid.id)).toHaveLength(1); // the agency hears of the payment
   expect((await handles[unpaid.id].query(paymentsQuery)).dunning?.invoices[0]).toMatchObject({ level: 4, handedOver: true });
   await world.recordHistory(handles[unpaid.id].workflowId, 'dunning-handover');
 });

@@ -127,3 +127,6 @@ CREATE UNIQUE INDEX "retention_destructions_record_type_record_id_key" ON "reten
 INSERT INTO "base_rates" ("valid_from", "basis_points") VALUES
   ('2023-01-01', 162), ('2023-07-01', 312), ('2024-01-01', 362), ('2024-07-01', 337),
   ('2025-01-01', 227), ('2025-07-01', 127), ('2026-01-01', 127);
+
+-- An attempt that sends a mail holds it until then; a concurrent attempt waits instead of sending it twice.
+ALTER TABLE "communications" ADD COLUMN "sending_until" TIMESTAMPTZ(3);
