@@ -34,7 +34,7 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPlatform> {
+export async function startTestPlatform(mode: 'sandbox' | 'dev', options: { configure?: (config: AppConfig) => AppConfig } = {}): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const mails: ReceivedMail[] = [];
   const rejectedRecipients = new Set<string>();
@@ -50,7 +50,7 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
   });
   const env = mode === 'sandbox' ? await createTimeSkippingEnv() : await createDevServerEnv();
   const base = loadConfig({ OPERATOR_TOKEN, PORT: '0', SANDBOX: mode === 'sandbox' ? 'true' : 'false' });
-  const config: AppConfig = {
+  let config: AppConfig = {
     ...base,
     // Letters of this platform go to a folder of its own (the local print partner's drop folder).
     printPartner: { ...base.printPartner, local: { ...base.printPartner.local, dropDir: `var/test/print-partner-${database.name}` } },
@@ -61,6 +61,7 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev'): Promise<TestPl
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Vertragswerk Test <billing@test.example>' },
     temporal: { address: env.address, namespace: 'default', taskQueue: `contracts-${database.name}` },
   };
+  if (options.configure) config = options.configure(config);
   const prisma = createPrismaClient(database.url, { maxConnections: config.sizing.databasePoolSize });
   const bundle = workflowBundleOption();
   const platform = await startPlatform({
