@@ -266,3 +266,26 @@ test('customer A cannot read B’s statement, statement PDF, invoices or invoice
   expect(pdf.headers.get('content-type')).toContain('application/pdf');
   expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
 });
+
+test('prepaid with a card on file: the next charge the balance cannot cover is topped up from the card (a prepayment through the PSP), the contract stays active', async () => {
+  await advance('2028-02-10T09:00:00Z');
+  const fritz = await newCustomer();
+  const contract = await contractWith(fritz.token, { plan: 'plus', seats: 1, billingMode: 'prepaid' });
+  await eventually(() => api('GET', `/v1/contracts/${contract.id}`, { token: fritz.token }), (r) => r.body.status === 'suspended', 'the suspension without a card');
+  // A card and a prepayment of exactly what is open: restored, no balance left.
+  expect((await api('PUT', `/v1/contracts/${contract.id}/payment-method`, { token: fritz.token, body: { type: 'card', pspToken: 'tok_ok' } })).status).toBe(200);
+  const [first] = await invoicesOf(contract.id, fritz.token);
+  expect((await api('POST', `/v1/contracts/${contract.id}/prepayments`, { token: fritz.token, body: { amount: first.gross }, headers: { 'idempotency-key': 'exact' } })).status).toBe(201);
+  await eventually(() => api('GET', `/v1/contracts/${contract.id}`, { token: fritz.token }), (r) => r.body.status === 'active', 'the restore');
+  expect((await statementOf(contract.id, fritz.token)).balance).toEqual(eur(0));
+
+  // 01.03.: 22.61 is due and nothing is on the balance → topped up from the card → paid, active.
+  await advance('2028-03-01T05:00:00Z');
+  const march = (await invoicesOf(contract.id, fritz.token)).find((i) => i.issuedOn === '2028-03-01');
+  // The February days were billed on the start day (before the suspension): March is one month, 19.00 + 19 %.
+  expect(march).toMatchObject({ paymentMethod: 'prepaid', gross: eur(2261) });
+  await eventually(() => api('GET', `/v1/invoices/${march.id}`, { token: fritz.token }), (r) => r.body.status === 'paid', 'the top-up');
+  expect((await api('GET', `/v1/contracts/${contract.id}`, { token: fritz.token })).body.status).toBe('active');
+  const prepayments = (await statementOf(contract.id, fritz.token)).entries.filter((e: any) => e.type === 'prepayment').map((e: any) => e.amount.amount);
+  expect(prepayments).toEqual([-first.gross.amount, -march.gross.amount]);
+});
