@@ -4,6 +4,10 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Client } from '@temporalio/client';
 import { AppointmentsController } from '../accounts/appointments.controller';
 import { AppointmentsService } from '../accounts/appointments.service';
+import type { AuditLog } from '../audit/audit-log';
+import { AuditController } from '../audit/audit.controller';
+import { AuditInterceptor } from '../audit/audit.interceptor';
+import { InMemoryAuditLog } from '../audit/in-memory-audit-log';
 import { UsersController } from '../accounts/users.controller';
 import { UsersService } from '../accounts/users.service';
 import { AuthGuard } from '../auth/auth.guard';
@@ -42,13 +46,14 @@ import { InvoiceLegalHoldController, RetentionController } from '../retention/re
 import { SandboxPspController } from '../sandbox/sandbox-psp.controller';
 import { PspWebhookController } from '../webhooks/psp-webhook.controller';
 import { SandboxController } from '../sandbox/sandbox.controller';
+import { RateLimitGuard, rateLimitEnabled, rateLimitModule } from '../security/rate-limit';
 import { SuppressionController } from '../suppression/suppression.controller';
 import { SuppressionService } from '../suppression/suppression.service';
 import { PrintPartnerWebhookController } from '../webhooks/print-partner-webhook.controller';
 import { PrintPartnerWebhookService } from '../webhooks/print-partner-webhook.service';
 import type { Clock, SandboxControl } from './clock';
 import { systemClock } from './clock';
-import { APP_CONFIG, CLOCK, PRISMA, PSP, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
+import { APP_CONFIG, AUDIT_LOG, CLOCK, PRISMA, PSP, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
 
 /** What the HTTP application is built from; created by the caller (main, start script, tests). */
 export interface AppDependencies {
@@ -60,6 +65,8 @@ export interface AppDependencies {
   readonly clock?: Clock;
   /** The process's PSP (set once the API listens); a fresh empty one when absent. */
   readonly psp?: PspRef;
+  /** Where operator actions are recorded; an in-memory log when absent (docs/security.md). */
+  readonly auditLog?: AuditLog;
 }
 
 @Module({})
@@ -71,7 +78,11 @@ export class AppModule {
       { provide: TEMPORAL_CLIENT, useValue: deps.temporal },
       { provide: CLOCK, useValue: deps.sandbox ?? deps.clock ?? systemClock },
       { provide: PSP, useValue: deps.psp ?? createPspRef() },
+      { provide: AUDIT_LOG, useValue: deps.auditLog ?? new InMemoryAuditLog() },
+      // Global guards run in this order: rate limits first, so a flood of bad tokens is limited too.
+      ...(rateLimitEnabled(deps.config.security.rateLimit) ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
       { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       CustomersService,
       ContractsService,
@@ -115,12 +126,14 @@ export class AppModule {
       CollectionHandoversController,
       CreditReportsController,
       DisputesController,
+      AuditController,
     ];
     // The sandbox endpoints exist only in sandbox mode; elsewhere they are plain 404s.
     if (deps.sandbox) {
       providers.push({ provide: SANDBOX_CONTROL, useValue: deps.sandbox });
       controllers.push(SandboxController, SandboxPspController);
     }
-    return { module: AppModule, providers, controllers };
+    const imports = rateLimitEnabled(deps.config.security.rateLimit) ? [rateLimitModule(deps.config.security.rateLimit)] : [];
+    return { module: AppModule, imports, providers, controllers };
   }
 }

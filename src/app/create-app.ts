@@ -2,7 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_MEDIA_TYPES } from '../http/body-limits';
 import { ProblemFilter } from '../http/problem.filter';
+import { corsOptions, securityHeaders } from '../security/security-headers';
 import type { AppDependencies } from './app.module';
 import { AppModule } from './app.module';
 
@@ -14,9 +16,13 @@ export async function createApp(deps: AppDependencies, options: { logger?: boole
     // Keeps each JSON body's bytes as `request.rawBody`: webhook signatures are over the raw body.
     rawBody: true,
   });
-  app.useBodyParser('json', { limit: '256kb' });
+  // Security headers and CORS come first, so every answer carries them (a 413 of the body parser too).
+  app.use(securityHeaders(deps.config.security));
+  const cors = corsOptions(deps.config.security);
+  if (cors) app.enableCors(cors);
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   // Bank statements (camt.053) arrive as XML, often zipped; 10,000 entries are a few MB.
-  app.useBodyParser('raw', { type: ['application/xml', 'text/xml', 'application/zip'], limit: '25mb' });
+  app.useBodyParser('raw', { type: UPLOAD_MEDIA_TYPES, limit: UPLOAD_BODY_LIMIT });
   // Errors thrown before routing (e.g. malformed JSON in the body parser) need the filter too.
   app.useGlobalFilters(new ProblemFilter());
   // No enableShutdownHooks(): Nest would re-raise SIGINT and kill the process before the

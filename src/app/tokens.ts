@@ -5,3 +5,5 @@ export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
 export const CLOCK = Symbol('CLOCK');
 export const SANDBOX_CONTROL = Symbol('SANDBOX_CONTROL');
 export const PSP = Symbol('PSP');
+/** The audit log of operator actions (`AuditLog`). */
+export const AUDIT_LOG = Symbol('AUDIT_LOG');

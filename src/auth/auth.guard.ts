@@ -27,6 +27,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | undefined): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? null;
+}
+
 /** Bearer authentication: operator token from configuration, customer tokens from the database. */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -44,10 +49,9 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ProblemError(HttpStatus.UNAUTHORIZED, ProblemCode.UNAUTHENTICATED, 'Unauthenticated', 'A bearer token is required.');
-    const principal = await this.authenticate(match[1]);
+    const token = bearerToken(request.headers.authorization);
+    if (token === null) throw new ProblemError(HttpStatus.UNAUTHORIZED, ProblemCode.UNAUTHENTICATED, 'Unauthenticated', 'A bearer token is required.');
+    const principal = await this.authenticate(token);
     if (!principal) throw new ProblemError(HttpStatus.UNAUTHORIZED, ProblemCode.UNAUTHENTICATED, 'Unauthenticated', 'The bearer token is not valid.');
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
@@ -59,8 +63,11 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
-    // Constant-time comparison for the operator secret.
+    // The operator secret: compared in constant time on two 32-byte digests (equal lengths by
+    // construction, so timingSafeEqual never throws and the token's length does not leak).
     if (timingSafeEqual(Buffer.from(hash, 'hex'), this.operatorHash)) return { role: 'operator' };
+    // Customer tokens are looked up by their SHA-256 (a unique index): the database compares
+    // digests of a 192-bit random secret, so a timing difference reveals nothing usable.
     const row = await this.prisma.apiToken.findUnique({ where: { tokenHash: hash }, include: { customer: true } });
     if (!row || row.customer.personalDataDeletedAt) return null;
     return { role: 'customer', customerId: row.customerId };

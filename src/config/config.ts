@@ -104,7 +104,28 @@ const envSchema = z.object({
   /** Credit-bureau reports (§ 31 BDSG): `local` (drop folder, the default) or `none` (every report withheld as not announced). */
   CREDIT_BUREAU: z.enum(['local', 'none']).default('local'),
   CREDIT_BUREAU_DROP_DIR: z.string().min(1).default('var/credit-bureau'),
+  /** Requests per minute per bearer token (by its hash); 0 turns the per-token limit off (docs/security.md). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** Requests per minute per client IP (signed webhooks exempt); 0 turns the per-IP limit off. */
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  /** Browser origins allowed by CORS, comma-separated (`https://portal.example.org`); default none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .refine((origins) => origins.every(isOrigin), 'must be comma-separated origins such as https://portal.example.org (scheme, host, optional port; no path)'),
+  /** Strict-Transport-Security max-age in seconds; 0 (the default) sends no HSTS header (set it where TLS terminates for this host). */
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(2 * 365 * 86_400).default(0),
 });
+
+/** `scheme://host[:port]` exactly as a browser sends it in `Origin`. */
+function isOrigin(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
 
 /** Keys that must be set when PSP=stripe. */
 const STRIPE_REQUIRED_KEYS = ['STRIPE_API_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
@@ -135,6 +156,16 @@ export type AppConfig = Readonly<{
   billing: { spreadMinutes: number };
   payments: PaymentsConfig;
   dunning: DunningConfig;
+  security: SecurityConfig;
+}>;
+
+/** Rate limits, CORS and HSTS of the HTTP API (docs/security.md). */
+export type SecurityConfig = Readonly<{
+  /** Requests per minute; 0 = that limit is off. */
+  rateLimit: Readonly<{ perTokenPerMinute: number; perIpPerMinute: number }>;
+  corsOrigins: readonly string[];
+  /** 0 = no Strict-Transport-Security header. */
+  hstsMaxAgeSeconds: number;
 }>;
 
 /** Where handed-over claims and credit-bureau reports go. */
@@ -236,6 +267,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       website: e.ISSUER_WEBSITE,
     },
     billing: { spreadMinutes: e.BILLING_SPREAD_MINUTES },
+    security: {
+      rateLimit: { perTokenPerMinute: e.RATE_LIMIT_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
+      corsOrigins: e.CORS_ORIGINS,
+      hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
+    },
     dunning: {
       agency:
         e.COLLECTION_AGENCY === 'http'

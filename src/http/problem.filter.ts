@@ -1,8 +1,9 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from '../domain/errors';
+import { JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT } from './body-limits';
 import { ProblemCode, ProblemError, problemType, statusOfDomainCode } from './problem';
 
 /** Maps every error to RFC 9457 problem+json with a stable `code`. Never a 500 for bad input. */
@@ -11,9 +12,15 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // The details (message, stack, SQL of a database error) go to the log, never into the body.
+    if (problem.status >= 500) {
+      const request = http.getRequest<Request>();
+      const details = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(`${request.method} ${request.originalUrl} → ${problem.status} ${problem.code}: ${details}`);
+    }
     response
       .status(problem.status)
       .type('application/problem+json')
@@ -45,16 +52,42 @@ export class ProblemFilter implements ExceptionFilter {
       // body-parser's JSON errors arrive as 400 HttpExceptions ("Unexpected token ...").
       if (status === HttpStatus.BAD_REQUEST) return new ProblemError(status, ProblemCode.MALFORMED_JSON, 'Malformed request body', message);
       if (status === HttpStatus.NOT_FOUND) return new ProblemError(status, ProblemCode.NOT_FOUND, 'Not found', message);
-      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return new ProblemError(status, ProblemCode.VALIDATION_FAILED, 'Payload too large', message);
-      return new ProblemError(status, status >= 500 ? ProblemCode.INTERNAL : `HTTP_${status}`, exception.name, message);
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return payloadTooLarge();
+      if (status === HttpStatus.TOO_MANY_REQUESTS) return new ProblemError(status, ProblemCode.RATE_LIMITED, 'Too many requests', message);
+      if (status >= 500) return internalError();
+      return new ProblemError(status, `HTTP_${status}`, exception.name, message);
     }
     if (isBodyParserError(exception)) {
-      return new ProblemError(HttpStatus.BAD_REQUEST, ProblemCode.MALFORMED_JSON, 'Malformed request body', exception.message);
+      if (exception.type === 'entity.parse.failed') {
+        return new ProblemError(HttpStatus.BAD_REQUEST, ProblemCode.MALFORMED_JSON, 'Malformed request body', exception.message);
+      }
+      if (exception.type === 'entity.too.large') return payloadTooLarge();
+      // Other client errors of the body parser (unsupported charset or encoding, aborted upload).
+      if (exception.status >= 400 && exception.status < 500) {
+        return new ProblemError(exception.status, `HTTP_${exception.status}`, 'Unreadable request body', exception.message);
+      }
     }
-    return new ProblemError(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.INTERNAL, 'Internal error', 'An unexpected error occurred.');
+    return internalError();
   }
 }
 
-function isBodyParserError(e: unknown): e is { message: string; type: string } {
-  return typeof e === 'object' && e !== null && 'type' in e && (e as { type: unknown }).type === 'entity.parse.failed';
+function payloadTooLarge(): ProblemError {
+  return new ProblemError(
+    HttpStatus.PAYLOAD_TOO_LARGE,
+    ProblemCode.PAYLOAD_TOO_LARGE,
+    'Payload too large',
+    `The request body is over the limit: ${JSON_BODY_LIMIT} for JSON, ${UPLOAD_BODY_LIMIT} for XML and zip uploads.`,
+  );
+}
+
+/** Anything unexpected: a generic detail (what happened is in the log). */
+function internalError(): ProblemError {
+  return new ProblemError(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.INTERNAL, 'Internal error', 'An unexpected error occurred.');
+}
+
+/** An error of the body parser (http-errors: `type` such as `entity.too.large`, `status` its HTTP status). */
+function isBodyParserError(e: unknown): e is { message: string; type: string; status: number } {
+  if (typeof e !== 'object' || e === null) return false;
+  const { type, status, message } = e as { type?: unknown; status?: unknown; message?: unknown };
+  return typeof type === 'string' && /^(entity|encoding|charset|request|stream|parameters)\./.test(type) && typeof status === 'number' && typeof message === 'string';
 }

@@ -12,6 +12,10 @@ export const ProblemCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** `POST …/attention/{step}/retry` for a step that waits for no retry. */
   NO_SUCH_ATTENTION_ITEM: 'NO_SUCH_ATTENTION_ITEM',
+  /** 413: a JSON body over 256 kB, an XML or zip body over 25 MB. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** 429 with `Retry-After` (docs/security.md). */
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -7,6 +7,7 @@ import { APP_CONFIG, CLOCK } from '../app/tokens';
 import { Public } from '../auth/auth.guard';
 import type { AppConfig } from '../config/config';
 import { ApiZodBody } from '../http/openapi';
+import { RateLimitExempt } from '../security/rate-limit';
 import { PrintPartnerEventSchema } from './print-partner-event';
 import { PrintPartnerWebhookService } from './print-partner-webhook.service';
 import { verifySignedWebhook } from './signed-webhook';
@@ -15,6 +16,8 @@ import { SIGNATURE_HEADER } from './webhook-signature';
 /** The print partner's status reports. No bearer token: the HMAC signature authenticates the sender. */
 @ApiTags('webhooks')
 @Public()
+// Partners deliver in bursts and retry; the signature is checked before any work (docs/security.md).
+@RateLimitExempt()
 @Controller('v1/webhooks')
 export class PrintPartnerWebhookController {
   private readonly secret: string;

@@ -12,6 +12,7 @@ import { ApiZodBody } from '../http/openapi';
 import { ProblemError } from '../http/problem';
 import { LedgerSignals } from '../payments/ledger-signals';
 import { applyPspEvent, UnknownPspPaymentError } from '../payments/psp-event-bookings';
+import { RateLimitExempt } from '../security/rate-limit';
 import type { PspEvent } from '../psp/psp';
 import { pspEventSchema } from '../psp/psp';
 import { StripeEventError, StripeSignatureError, STRIPE_SIGNATURE_HEADER, toPspEvent, verifyStripeWebhook } from '../psp/stripe-webhook';
@@ -21,6 +22,8 @@ import { SIGNATURE_HEADER } from './webhook-signature';
 /** The PSP's payment reports. No bearer token: the signature authenticates the sender. */
 @ApiTags('webhooks')
 @Public()
+// Partners deliver in bursts and retry; the signature is checked before any work (docs/security.md).
+@RateLimitExempt()
 @Controller('v1/webhooks')
 export class PspWebhookController {
   private readonly logger = new Logger('PspWebhook');
