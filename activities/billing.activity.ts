@@ -15,7 +15,7 @@ import { formatInvoiceNumber, issuerKeyOf } from '../src/domain/invoice-number';
 import { Prisma } from '../src/generated/prisma/client';
 import type { ReceivablesSnapshot } from '../src/domain/ledger';
 import { isMandateExpired } from '../src/domain/sepa-mandate';
-import { bookEntries, readReceivables } from '../src/ledger/ledger-store';
+import { bookEntries, readReceivables, BOOKING_TRANSACTION } from '../src/ledger/ledger-store';
 import { scheduleSepaDebit } from '../src/sepa/sepa-debits';
 
 /** Input of {@link BillingActivities.prepareInvoiceRun}. */
@@ -225,7 +225,7 @@ export function createBillingActivities(deps: { prisma: PrismaClient; issuer: Is
           );
           const open = booking.snapshot.openInvoices.find((i) => i.invoiceId === invoice.id);
           return issuedResult({ ...invoice, openCents: open?.openCents ?? 0 }, true, booking.snapshot);
-        });
+        }, BOOKING_TRANSACTION);
       } catch (error) {
         // A concurrent attempt with the same key won: its invoice is the one (its number, no gap).
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {

@@ -25,7 +25,7 @@ import type { DefaultInterest, PrincipalFrom } from '../src/domain/interest';
 import { defaultInterest, FLAT_FEE_CENTS, marginFor, MissingBaseRateError } from '../src/domain/interest';
 import type { Issuer } from '../src/domain/invoice';
 import type { NewLedgerEntry } from '../src/ledger/ledger-store';
-import { bookEntries, readReceivables } from '../src/ledger/ledger-store';
+import { bookEntries, readReceivables, BOOKING_TRANSACTION } from '../src/ledger/ledger-store';
 import { loadBaseRates } from '../src/dunning/base-rates.store';
 import { loadCurrentLadder } from '../src/dunning/ladder.store';
 import type { Prisma } from '../src/generated/prisma/client';
@@ -176,7 +176,7 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
         });
         await tx.invoice.update({ where: { id: invoice.id }, data: { dunningLevel: Math.max(invoice.dunningLevel, DUNNING_LEVEL[step.step]), dunningNextStepOn: input.nextStepOn } });
         return { feeCents: step.fee, interestCents: interest?.cents ?? 0, flatFeeCents, interest };
-      });
+      }, BOOKING_TRANSACTION);
     } catch (error) {
       if (error instanceof MissingBaseRateError) {
         throw ApplicationFailure.nonRetryable(

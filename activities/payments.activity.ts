@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../src/database/prisma-client';
 import type { Country } from '../src/domain/invoice';
-import { LedgerContractMissingError, bookEntries, readReceivables } from '../src/ledger/ledger-store';
+import { LedgerContractMissingError, bookEntries, readReceivables, BOOKING_TRANSACTION } from '../src/ledger/ledger-store';
 import { retainUntil } from '../src/domain/retention';
 import { Prisma } from '../src/generated/prisma/client';
 import { lockContract } from '../src/database/row-locks';
@@ -61,7 +61,7 @@ export function createPaymentActivities(deps: { prisma: PrismaClient; psp: Psp; 
               status: 'pending',
             },
           });
-        });
+        }, BOOKING_TRANSACTION);
       } catch (error) {
         if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
         row = await prisma.cardCharge.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
@@ -168,7 +168,7 @@ export function createPaymentActivities(deps: { prisma: PrismaClient; psp: Psp; 
             deps.issuerCountry,
           );
           return { result: 'collected' as const, collectionId: collection.id, amountCents, receivables: booking.snapshot };
-        });
+        }, BOOKING_TRANSACTION);
       } catch (error) {
         if (error instanceof LedgerContractMissingError) throw ApplicationFailure.nonRetryable(error.message, PAYMENT_FAILURE_TYPES.CONTRACT_ROW_MISSING);
         throw error;

@@ -13,6 +13,13 @@ import { retainUntil } from '../domain/retention';
 import type { Prisma } from '../generated/prisma/client';
 import { lockContract } from '../database/row-locks';
 
+/**
+ * Options of every booking transaction. Bookings queue on row locks (the contract, the invoice
+ * number counter): under load a transaction may wait behind others longer than Prisma's default
+ * 5 s, which would roll back a booking that was only waiting its turn.
+ */
+export const BOOKING_TRANSACTION = { maxWait: 15_000, timeout: 30_000 } as const;
+
 /** One booking; `amountCents` is the magnitude (> 0), the sign follows from the type. */
 export interface NewLedgerEntry {
   readonly type: LedgerEntryType;

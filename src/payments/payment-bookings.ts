@@ -11,7 +11,7 @@ import type { Country } from '../domain/invoice';
 import type { ReceivablesSnapshot } from '../domain/ledger';
 import { retainUntil } from '../domain/retention';
 import { Prisma } from '../generated/prisma/client';
-import { bookEntries, readReceivables } from '../ledger/ledger-store';
+import { BOOKING_TRANSACTION, bookEntries, readReceivables } from '../ledger/ledger-store';
 
 /** Invoice numbers (`2027-000001`) in a free-text reference. */
 const INVOICE_NUMBER = /\b(\d{4}-\d{6})\b/g;
@@ -120,7 +120,7 @@ export async function bookTransferInBatch(prisma: PrismaClient, input: TransferI
  */
 export async function inTransactionOnce(prisma: PrismaClient, work: (tx: Prisma.TransactionClient) => Promise<void>): Promise<boolean> {
   try {
-    await prisma.$transaction(work);
+    await prisma.$transaction(work, BOOKING_TRANSACTION);
     return true;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return false;

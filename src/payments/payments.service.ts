@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Clock } from '../app/clock';
 import { APP_CONFIG, CLOCK, PRISMA, PSP } from '../app/tokens';
 import type { Principal } from '../auth/principal';
@@ -13,6 +13,7 @@ import { localDateOf } from '../domain/calendar';
 import type { ReceivablesSnapshot } from '../domain/ledger';
 import { ProblemError } from '../http/problem';
 import { isUuid } from '../http/uuid';
+import { Metrics, METRICS } from '../observability/metrics';
 import { LedgerContractMissingError, readReceivables } from '../ledger/ledger-store';
 import { PspError } from '../psp/psp';
 import { buildPain008, SepaInputError } from '../sepa/pain008';
@@ -49,6 +50,7 @@ export class PaymentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PSP) private readonly psp: PspRef,
     private readonly signals: LedgerSignals,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {}
 
   /** `POST /v1/bank-transfers`: booked on the invoice its reference names, or 422 (kept as unmatched). */
@@ -68,6 +70,7 @@ export class PaymentsService {
       });
     }
     await this.announce(result.payment.workflowId, result.payment.snapshot, result.payment.booked);
+    if (result.payment.booked) this.metrics?.paymentsBooked.inc({ source: 'bank-transfer' });
     this.logger.log(`transfer ${input.sourceKey} of ${body.amount.amount} cents booked on contract ${result.payment.contractId} (invoice ${result.payment.invoiceId})`);
     return paymentResource(result.payment);
   }
@@ -149,6 +152,7 @@ export class PaymentsService {
             if (result.booked) {
               summary.matched += 1;
               touched.add(result.contractId);
+              this.metrics?.paymentsBooked.inc({ source: 'bank-statement' });
             } else summary.duplicates += 1;
           }
         }

@@ -11,7 +11,7 @@ import type { Country } from '../domain/invoice';
 import type { ReceivablesSnapshot } from '../domain/ledger';
 import { retainUntil } from '../domain/retention';
 import { Prisma } from '../generated/prisma/client';
-import { bookEntries } from '../ledger/ledger-store';
+import { bookEntries, BOOKING_TRANSACTION } from '../ledger/ledger-store';
 import type { PspEvent } from '../psp/psp';
 
 /** `webhook_events.source` of PSP events. */
@@ -99,7 +99,7 @@ async function applyInTransaction(
         return snapshot ? { ...base, result: 'booked', snapshot, failure: null } : { result: 'ignored', eventId: event.eventId, reason: 'The charge was never paid.' };
       }
     }
-  });
+  }, BOOKING_TRANSACTION);
 }
 
 async function bookCardPayment(tx: Prisma.TransactionClient, charge: Charge, event: PspEvent, bookedOn: string, issuerCountry: Country): Promise<ReceivablesSnapshot> {
