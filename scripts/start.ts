@@ -18,11 +18,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../src/config/config';
 import type { AppConfig } from '../src/config/config';
 import { createPrismaClient } from '../src/database/prisma-client';
+import { createLogger, routeNestLogsTo } from '../src/observability/logger';
+import { installTemporalRuntime } from '../src/observability/temporal-runtime';
+import { startTracing } from '../src/observability/tracing';
 import { startSmtpSink } from '../src/mail/smtp-sink';
 import { startPlatform } from '../src/platform/platform';
 import { createTimeSkippingControl } from '../src/sandbox/time-skipping-control';
@@ -38,18 +40,23 @@ type Cleanup = (() => Promise<void> | void) & { label?: string };
 const CLEANUP_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
+  const base = loadConfig();
+  const log = createLogger(base.observability.logging);
+  routeNestLogsTo(log);
   // This script owns Ctrl-C: the Temporal runtime must not shut workers down on its own, or the
   // process ends before the Temporal server child and the embedded database are stopped.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  // WARN: the SDK's worker state changes at INFO would fill a developer's terminal.
+  installTemporalRuntime(base.observability, log, { shutdownSignals: [], minLevel: 'WARN' });
+  const tracing = await startTracing(base.observability.tracing);
   const sandbox = process.argv.includes('--sandbox');
   const logger = new Logger(sandbox ? 'Sandbox' : 'Start');
-  const base = loadConfig();
   const root = findRepoRoot(__dirname);
   const varDir = path.join(root, 'var');
   // Run last-registered first; steps that start side by side register in completion order,
   // which is fine: the API and worker (registered last) always stop first, and each resource
   // registers its cleanup only after it exists.
   const cleanups: Cleanup[] = [];
+  if (tracing) cleanups.push(() => tracing.shutdown());
   let startup: Promise<unknown> = Promise.resolve();
   let stopping = false;
   const stop = async (code: number) => {
@@ -158,6 +165,8 @@ async function main(): Promise<void> {
       client: env.client,
       nativeConnection: env.nativeConnection,
       sandbox: sandbox ? createTimeSkippingControl(env, prisma) : undefined,
+      log,
+      tracing,
     });
     cleanups.push(() => platform.stop());
 

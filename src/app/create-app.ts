@@ -4,18 +4,23 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_MEDIA_TYPES } from '../http/body-limits';
 import { ProblemFilter } from '../http/problem.filter';
+import type { ApiObservabilityOptions } from '../observability/api-observability';
+import { apiObservability } from '../observability/api-observability';
 import { corsOptions, securityHeaders } from '../security/security-headers';
 import type { AppDependencies } from './app.module';
 import { AppModule } from './app.module';
 
 /** Builds the HTTP application: routes, problem+json errors, OpenAPI at /v1/openapi.json, Swagger UI at /docs. */
-export async function createApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.create(deps), {
-    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+export async function createApp(deps: AppDependencies, options: ApiObservabilityOptions = {}): Promise<INestApplication> {
+  // JSON logs (nestjs-pino), request ids, the HTTP histogram, GET /metrics, spans (docs/observability.md).
+  const observability = apiObservability(deps.config, options);
+  const app = await NestFactory.create<NestExpressApplication>(observability.wrap(AppModule.create(deps)), {
+    ...observability.nestOptions,
     bodyParser: true,
     // Keeps each JSON body's bytes as `request.rawBody`: webhook signatures are over the raw body.
     rawBody: true,
   });
+  observability.attach(app);
   // Security headers and CORS come first, so every answer carries them (a 413 of the body parser too).
   app.use(securityHeaders(deps.config.security));
   const cors = corsOptions(deps.config.security);

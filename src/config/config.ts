@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { normalizeIban } from '../domain/iban';
 import type { Issuer } from '../domain/invoice';
+import type { ObservabilityConfig } from './observability-config';
+import { observabilityConfigOf, observabilityEnvShape } from './observability-config';
 
 /** Default webhook secret of the print partner for development and the sandbox; set PRINT_PARTNER_WEBHOOK_SECRET elsewhere. */
 export const DEV_PRINT_PARTNER_WEBHOOK_SECRET = 'dev-print-partner-webhook-secret';
@@ -12,6 +14,8 @@ export const DEV_PSP_WEBHOOK_SECRET = 'dev-psp-webhook-secret';
  * everything else receives an `AppConfig`.
  */
 const envSchema = z.object({
+  /** LOG_LEVEL, LOG_FORMAT, METRICS_ENABLED, TEMPORAL_METRICS_BIND_ADDRESS, OTEL_* (observability-config.ts). */
+  ...observabilityEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** `api`, `worker` or `all` (API and worker in one process, the dev default). */
   APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
@@ -151,6 +155,7 @@ export type AppConfig = Readonly<{
   /** Worker activity slots and the database pool, sized together. */
   sizing: { maxConcurrentActivities: number; databasePoolSize: number };
   idempotencyTtlHours: number;
+  observability: ObservabilityConfig;
   printPartner: PrintPartnerConfig;
   issuer: Issuer;
   billing: { spreadMinutes: number };
@@ -248,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dev: { temporalDevPort: e.TEMPORAL_DEV_PORT },
     sizing: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, databasePoolSize: e.DATABASE_POOL_SIZE ?? neededConnections },
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    observability: observabilityConfigOf(e),
     issuer: {
       name: e.ISSUER_NAME,
       addressLine1: e.ISSUER_ADDRESS_LINE1,

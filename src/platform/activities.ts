@@ -32,6 +32,8 @@ import { HttpCollectionAgency } from '../collection-agency/http-collection-agenc
 import { LocalCollectionAgency } from '../collection-agency/local-collection-agency';
 import { LocalCreditBureau } from '../credit-bureau/local-credit-bureau';
 import { createPaymentActivities } from '../../activities/payments.activity';
+import { countingLetters, countingMail } from '../observability/counting-ports';
+import type { Metrics } from '../observability/metrics';
 
 /**
  * Wires the worker's activities to their I/O: database, SMTP and the print partner. `clock`
@@ -40,20 +42,20 @@ import { createPaymentActivities } from '../../activities/payments.activity';
 export function createActivities(
   config: AppConfig,
   prisma: PrismaClient,
-  options: { clock?: Clock; psp?: Psp } = {},
+  options: { clock?: Clock; psp?: Psp; metrics?: Metrics } = {},
 ): {
   activities: ContractActivities & AccountActivities & AttentionActivities & PrintPartnerActivities & BillingActivities & InvoiceDeliveryActivities & PaymentActivities & DunningActivities & RetentionActivities;
   close(): void;
 } {
   if (!config.mail.smtpUrl) throw new Error('SMTP_URL is not configured: the worker cannot send mail.');
   const transport = createMailTransport(config.mail.smtpUrl);
-  const mail = createMailActivities({
+  const mail = countingMail(createMailActivities({
     store: createPrismaCommunicationsStore(prisma),
     transport,
     from: config.mail.from,
     newId: randomUUID,
     now: () => new Date(),
-  });
+  }), options.metrics);
   // The platform passes its one PSP; a worker wired alone creates its own.
   const ownPsp = options.psp ? null : createPsp(config.payments, { clock: options.clock ?? systemClock, dataDir: config.payments.local.dataDir });
   const psp = options.psp ?? (ownPsp as NonNullable<typeof ownPsp>).psp;
@@ -66,13 +68,13 @@ export function createActivities(
   );
   const { partner, description } = createPrintPartner(config.printPartner, { clock: options.clock ?? systemClock });
   new Logger('Platform').log(description);
-  const letters = createPrintPartnerActivities({
+  const letters = countingLetters(createPrintPartnerActivities({
     store: createPrismaLettersStore(prisma),
     partner,
     documents: invoiceLetterDocuments(prisma),
     newId: randomUUID,
     now: () => new Date(),
-  });
+  }), options.metrics);
   return {
     activities: {
       ...createContractActivities({ prisma, mail, newId: randomUUID }),

@@ -10,6 +10,9 @@ import type { PrismaClient } from '../database/prisma-client';
 import { createContractWorker } from '../temporal/worker';
 import { createPspRef } from '../payments/psp-ref';
 import { createPsp } from '../psp/create-psp';
+import type { Metrics } from '../observability/metrics';
+import type { PlatformObservabilityOptions } from '../observability/platform-observability';
+import { platformObservability } from '../observability/platform-observability';
 import { createActivities } from './activities';
 
 /** A running platform: API and/or worker, per `config.role`. */
@@ -18,6 +21,8 @@ export interface RunningPlatform {
   /** Base URL of the API, e.g. http://127.0.0.1:3000 */
   readonly url: string | null;
   readonly worker: Worker | null;
+  /** What `GET /metrics` shows (API and worker of this platform count into it). */
+  readonly metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -34,10 +39,10 @@ export async function startPlatform(options: {
   clock?: Clock;
   workflowBundle?: { code: string };
   host?: string;
-  logger?: boolean;
-}): Promise<RunningPlatform> {
+} & PlatformObservabilityOptions): Promise<RunningPlatform> {
   const { config, prisma } = options;
   const logger = new Logger('Platform');
+  const observed = platformObservability(config, options);
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let closeActivities: () => void = () => undefined;
@@ -47,7 +52,7 @@ export async function startPlatform(options: {
   let url: string | null = null;
   const pspRef = createPspRef();
   if (config.role !== 'worker') {
-    app = await createApp({ config, prisma, temporal: options.client, sandbox: options.sandbox, clock: options.clock, psp: pspRef }, { logger: options.logger });
+    app = await createApp({ config, prisma, temporal: observed.client(options.client), sandbox: options.sandbox, clock: options.clock, psp: pspRef }, observed.api);
     await app.listen(config.port, options.host ?? '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
@@ -65,7 +70,7 @@ export async function startPlatform(options: {
       url && !config.printPartner.webhookUrlConfigured
         ? { ...config, printPartner: { ...config.printPartner, local: { ...config.printPartner.local, webhookUrl: `${url}/v1/webhooks/print-partner` } } }
         : config;
-    const wired = createActivities(workerConfig, prisma, { clock: options.sandbox ?? options.clock, psp: created.psp });
+    const wired = createActivities(workerConfig, prisma, { clock: options.sandbox ?? options.clock, psp: created.psp, metrics: observed.metrics });
     closeActivities = wired.close;
     worker = await createContractWorker({
       connection: options.nativeConnection,
@@ -74,17 +79,22 @@ export async function startPlatform(options: {
       activities: wired.activities,
       maxConcurrentActivities: config.sizing.maxConcurrentActivities,
       workflowBundle: options.workflowBundle,
+      instrumentation: observed.worker,
     });
     workerRun = worker.run().catch((error: unknown) => {
       logger.error(`worker stopped with an error: ${(error as Error).stack ?? String(error)}`);
       throw error;
     });
   }
+  const metricsServer = await observed.serveWorkerMetrics(config.port, options.host ?? '127.0.0.1');
+  if (metricsServer) logger.log(`metrics: ${metricsServer.url}`);
   return {
     app,
     url,
     worker,
+    metrics: observed.metrics,
     async stop() {
+      await metricsServer?.close();
       if (app) await app.close();
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       if (workerRun) await workerRun.catch(() => undefined);

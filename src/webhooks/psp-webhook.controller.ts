@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, HttpStatus, Inject, Logger, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, HttpStatus, Inject, Logger, Optional, Post, Req } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -10,6 +10,7 @@ import type { PrismaClient } from '../database/prisma-client';
 import { localDateOf } from '../domain/calendar';
 import { ApiZodBody } from '../http/openapi';
 import { ProblemError } from '../http/problem';
+import { Metrics, METRICS } from '../observability/metrics';
 import { LedgerSignals } from '../payments/ledger-signals';
 import { applyPspEvent, UnknownPspPaymentError } from '../payments/psp-event-bookings';
 import { RateLimitExempt } from '../security/rate-limit';
@@ -33,6 +34,7 @@ export class PspWebhookController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly signals: LedgerSignals,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {}
 
   @Post('psp')
@@ -78,6 +80,7 @@ export class PspWebhookController {
     try {
       const outcome = await applyPspEvent(this.prisma, event, { issuerCountry: this.config.issuer.country, bookedOnOf: (zone) => localDateOf(now, zone) });
       if (outcome.result === 'booked' && outcome.snapshot) await this.signals.changed(outcome.workflowId, outcome.snapshot);
+      if (outcome.result === 'booked' && event.type === 'payment.succeeded') this.metrics?.paymentsBooked.inc({ source: 'card' });
       if (outcome.result === 'failed' && outcome.failure) await this.signals.chargeFailed(outcome.workflowId, outcome.failure);
       if (outcome.result === 'booked' || outcome.result === 'failed') this.logger.log(`psp ${event.type} ${event.paymentId} (event ${event.eventId}) on contract ${outcome.contractId}: ${outcome.result}`);
       return { eventId: event.eventId, result: outcome.result };
