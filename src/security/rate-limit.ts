@@ -15,6 +15,12 @@ import { ProblemCode, ProblemError } from '../http/problem';
 /** The window both limits count in. */
 export const RATE_LIMIT_WINDOW_MS = 60_000;
 
+/**
+ * A pure sliding window: refused requests do not count, and a caller may go on as soon as its
+ * oldest counted request is a minute old (the library's default would block it for a whole minute).
+ */
+const NO_BLOCK = 0;
+
 const TOKEN_LIMIT = 'token';
 const IP_LIMIT = 'ip';
 
@@ -35,13 +41,14 @@ export function rateLimitOptions(limits: SecurityConfig['rateLimit']): Throttler
       name: TOKEN_LIMIT,
       ttl: RATE_LIMIT_WINDOW_MS,
       limit: limits.perTokenPerMinute,
+      blockDuration: NO_BLOCK,
       skipIf: (context) => tokenTracker(context.switchToHttp().getRequest<Request>()) === null,
       getTracker: (request) => tokenTracker(request as Request) ?? '',
     });
   }
   if (limits.perIpPerMinute > 0) {
     // The tracker is the guard's default: the client IP, IPv6 by its /56 subnet.
-    throttlers.push({ name: IP_LIMIT, ttl: RATE_LIMIT_WINDOW_MS, limit: limits.perIpPerMinute });
+    throttlers.push({ name: IP_LIMIT, ttl: RATE_LIMIT_WINDOW_MS, limit: limits.perIpPerMinute, blockDuration: NO_BLOCK });
   }
   return {
     throttlers,
