@@ -7,7 +7,7 @@ import { AppointmentsService } from '../accounts/appointments.service';
 import type { AuditLog } from '../audit/audit-log';
 import { AuditController } from '../audit/audit.controller';
 import { AuditInterceptor } from '../audit/audit.interceptor';
-import { InMemoryAuditLog } from '../audit/in-memory-audit-log';
+import { createPrismaAuditLog } from '../audit/prisma-audit-log';
 import { UsersController } from '../accounts/users.controller';
 import { UsersService } from '../accounts/users.service';
 import { AuthGuard } from '../auth/auth.guard';
@@ -65,7 +65,7 @@ export interface AppDependencies {
   readonly clock?: Clock;
   /** The process's PSP (set once the API listens); a fresh empty one when absent. */
   readonly psp?: PspRef;
-  /** Where operator actions are recorded; an in-memory log when absent (docs/security.md). */
+  /** Where operator actions are recorded; the `audit_log` table when absent (docs/security.md). */
   readonly auditLog?: AuditLog;
 }
 
@@ -78,7 +78,7 @@ export class AppModule {
       { provide: TEMPORAL_CLIENT, useValue: deps.temporal },
       { provide: CLOCK, useValue: deps.sandbox ?? deps.clock ?? systemClock },
       { provide: PSP, useValue: deps.psp ?? createPspRef() },
-      { provide: AUDIT_LOG, useValue: deps.auditLog ?? new InMemoryAuditLog() },
+      { provide: AUDIT_LOG, useValue: deps.auditLog ?? createPrismaAuditLog(deps.prisma) },
       // Global guards run in this order: rate limits first, so a flood of bad tokens is limited too.
       ...(rateLimitEnabled(deps.config.security.rateLimit) ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
       { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,8 +5,8 @@ import { compareAuditOrder } from './audit-log';
 export const IN_MEMORY_AUDIT_CAPACITY = 100_000;
 
 /**
- * The audit log in this process's memory, ordered by (at, id). It is lost on restart and each
- * API process has its own: a stand-in until the `audit_log` table exists (docs/security.md).
+ * The audit log in this process's memory, ordered by (at, id): lost on restart, one per process.
+ * For tests and tools without a database; the platform keeps its log in `audit_log`.
  */
 export class InMemoryAuditLog implements AuditLog {
   private readonly entries: AuditEntry[] = [];

@@ -22,6 +22,19 @@ afterAll(async () => {
   await app?.stop();
 });
 
+/**
+ * Entries are written once the response is out, so a read right after may miss the last ones
+ * for a few milliseconds: wait until `count` entries are there.
+ */
+async function entriesOnce(count: number, query: string, limit?: number) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const entries = await allEntries(query, limit);
+    if (entries.length >= count) return entries;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return allEntries(query, limit);
+}
+
 /** Every audit entry, paging through with `limit` per page. */
 async function allEntries(query = '', limit = 100) {
   const items: Record<string, unknown>[] = [];
@@ -55,7 +68,7 @@ test('operator writes are recorded with actor, route, target ids, status and req
   expect((await app.api('POST', '/v1/customers', { token: token.body.token, body: {} })).status).toBe(403);
   expect((await app.api('POST', '/v1/customers', { token: 'not-a-token-0123456789', body: {} })).status).toBe(401);
 
-  const entries = await allEntries(`&from=${encodeURIComponent(before)}`);
+  const entries = await entriesOnce(3, `&from=${encodeURIComponent(before)}`);
   const fingerprint = tokenFingerprint(OPERATOR_TOKEN);
   expect(entries.map((e) => [e.method, e.route, e.status])).toEqual([
     ['POST', '/v1/customers', 201],
@@ -88,7 +101,7 @@ test('from (inclusive), to (exclusive), limit and cursor page through in (at, id
     const res = await app.api('POST', '/v1/suppressions', { token: OPERATOR_TOKEN, body: { email: `page-${i}@example.org` } });
     expect(res.status).toBeLessThan(500);
   }
-  const window = await allEntries(`&from=${encodeURIComponent(start)}`);
+  const window = await entriesOnce(5, `&from=${encodeURIComponent(start)}`);
   expect(window.map((e) => e.route)).toEqual(Array(5).fill('/v1/suppressions'));
   // Two per page gives the same five, in the same order.
   expect((await allEntries(`&from=${encodeURIComponent(start)}`, 2)).map((e) => e.id)).toEqual(window.map((e) => e.id));
@@ -105,6 +118,21 @@ test('from (inclusive), to (exclusive), limit and cursor page through in (at, id
   for (const query of ['?cursor=not-a-cursor', '?from=yesterday', '?limit=0', '?limit=501', '?unknown=1']) {
     const res = await app.api('GET', `/v1/audit${query}`, { token: OPERATOR_TOKEN });
     expect({ query, status: res.status, code: res.body.code }).toEqual({ query, status: 400, code: 'VALIDATION_FAILED' });
+  }
+});
+
+test('the log is in PostgreSQL: a new API process on the same database lists what the old one recorded', async () => {
+  const start = new Date().toISOString();
+  const res = await app.api('POST', '/v1/suppressions', { token: OPERATOR_TOKEN, body: { email: 'durable@example.org' }, headers: { 'x-request-id': 'req-durable' } });
+  expect(res.status).toBeLessThan(500);
+  const recorded = await entriesOnce(1, `&from=${encodeURIComponent(start)}`);
+  expect(recorded.map((e) => e.requestId)).toEqual(['req-durable']);
+  const other = await startHttpApp({}, { database: app.database });
+  try {
+    const listed = await other.api('GET', `/v1/audit?from=${encodeURIComponent(start)}`, { token: OPERATOR_TOKEN });
+    expect(listed.body.items).toEqual(recorded);
+  } finally {
+    await other.stop();
   }
 });
 

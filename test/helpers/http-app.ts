@@ -26,6 +26,7 @@ export interface HttpApp {
   url: string;
   api: ReturnType<typeof apiClient>;
   prisma: PrismaClient;
+  database: TestDatabase;
   config: AppConfig;
   /**
    * Sends Nest's log to a fresh list from now on and returns it. The logger is process-wide:
@@ -54,6 +55,7 @@ export async function startHttpApp(env: Record<string, string> = {}, options: { 
     url,
     api: apiClient(url),
     prisma,
+    database,
     config,
     captureLogs() {
       const logs: CapturedLog[] = [];
