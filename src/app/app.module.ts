@@ -31,6 +31,7 @@ import { PaymentsService } from '../payments/payments.service';
 import type { PspRef } from '../payments/psp-ref';
 import { createPspRef } from '../payments/psp-ref';
 import { PlansController } from '../plans/plans.controller';
+import { PortalController } from '../portal/portal.controller';
 import { DestructionsService } from '../retention/destructions.service';
 import { CollectionHandoversController } from '../collection-agency/collection-handovers.controller';
 import { CollectionHandoversService } from '../collection-agency/collection-handovers.service';
@@ -105,6 +106,7 @@ export class AppModule {
     ];
     const controllers: DynamicModule['controllers'] = [
       HealthController,
+      PortalController,
       PlansController,
       CustomersController,
       ContractsController,
