@@ -34,7 +34,11 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(mode: 'sandbox' | 'dev', options: { configure?: (config: AppConfig) => AppConfig } = {}): Promise<TestPlatform> {
+/** `options.platform` replaces startPlatform's options (a test's own logger, tracing or workflow bundle). */
+export async function startTestPlatform(
+  mode: 'sandbox' | 'dev',
+  options: { configure?: (config: AppConfig) => AppConfig; platform?: Partial<Parameters<typeof startPlatform>[0]> } = {},
+): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const mails: ReceivedMail[] = [];
   const rejectedRecipients = new Set<string>();
@@ -72,6 +76,7 @@ export async function startTestPlatform(mode: 'sandbox' | 'dev', options: { conf
     sandbox: mode === 'sandbox' ? createTimeSkippingControl(env, prisma) : undefined,
     workflowBundle: 'workflowBundle' in bundle ? bundle.workflowBundle : undefined,
     logger: false,
+    ...options.platform,
   });
   return {
     url: platform.url as string,
