@@ -40,9 +40,9 @@ export class Metrics {
     'outcome',
   ]);
   readonly invoicesIssued = this.counter('invoices_issued_total', 'Invoices issued (a retried issue of the same invoice is not counted again).');
-  readonly lettersDispatched = this.counter('letters_dispatched_total', 'Letters handed to the print partner, by kind (invoice, dunning, …).', ['kind']);
+  readonly lettersDispatched = this.counter('letters_dispatched_total', 'Letters handed to the print partner, by kind (invoice, dunning_letter_1, dunning_letter_final, …).', ['kind']);
   readonly mailsSent = this.counter('mails_sent_total', 'E-mails accepted by the SMTP server, by kind (template).', ['kind']);
-  readonly dunningSteps = this.counter('dunning_steps_total', 'Dunning steps carried out, by ladder step (reminder, first, final, handover, …).', ['step']);
+  readonly dunningSteps = this.counter('dunning_steps_total', 'Dunning steps carried out, by ladder step (reminder, first-letter, final-letter, handover).', ['step']);
   readonly attentionRaised = this.counter('attention_items_raised_total', 'Steps that failed for good and became attention items, by kind.', ['kind']);
   readonly attentionResolved = this.counter('attention_items_resolved_total', 'Attention items resolved by a later success of their step.');
   readonly paymentsBooked = this.counter('payments_booked_total', 'Payments booked, by source (bank-transfer, bank-statement, card, sepa); a replayed source is not counted.', ['source']);
