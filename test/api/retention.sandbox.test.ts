@@ -6,7 +6,7 @@
 import { OPERATOR_TOKEN } from '../helpers/platform';
 import { sandboxSuite } from '../helpers/sandbox-suite';
 
-const { p, api, newCustomer, advance, settle, eventually } = sandboxSuite({ customerName: 'Praxis Archiv', emailPrefix: 'retention' });
+const { p, api, newCustomer, advance, settle, eventually } = sandboxSuite({ dunning: true, customerName: 'Praxis Archiv', emailPrefix: 'retention' });
 
 test('DE invoices of 2027: kept through 31.12.2035, destroyed on 01.01.2036 and logged once; a held one survives until its hold is lifted', async () => {
   await advance('2027-03-01T09:00:00Z');
