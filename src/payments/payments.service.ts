@@ -247,7 +247,11 @@ export class PaymentsService {
           ]);
           throw new ProblemError(HttpStatus.UNPROCESSABLE_ENTITY, PaymentProblemCode.CARD_REJECTED, 'Card rejected', `The PSP refused the card: ${error.message}`);
         }
-        if (error instanceof PspError) throw new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, PaymentProblemCode.PSP_UNAVAILABLE, 'PSP unavailable', `${error.message}; retry with the same Idempotency-Key.`);
+        if (error instanceof PspError) {
+          // The PSP's own message stays in the log (it may name hosts); the client learns what to do.
+          this.logger.warn(`prepayment ${prepayment.id} of contract ${contract.id}: PSP unavailable (${error.code}: ${error.message})`);
+          throw new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, PaymentProblemCode.PSP_UNAVAILABLE, 'PSP unavailable', `The card could not be charged right now (${error.code}); retry with the same Idempotency-Key.`);
+        }
         throw error;
       }
     }
