@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { isWorkflowGone } from '../temporal/workflow-gone';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Clock } from '../app/clock';
 import { CLOCK, PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
@@ -160,9 +160,4 @@ export class ContractCommandsService {
       throw error;
     }
   }
-}
-
-/** The workflow is closed (the contract ended long ago and its data is deleted) or unknown. */
-function isWorkflowGone(error: unknown): boolean {
-  return error instanceof WorkflowNotFoundError || (error instanceof Error && /workflow execution already completed/i.test(error.message));
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Inject, Injectable, Logger, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { isWorkflowGone } from '../temporal/workflow-gone';
 import { z } from 'zod';
 import { PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
@@ -36,7 +36,7 @@ export class DisputesService {
     try {
       await this.temporal.workflow.getHandle(invoice.contract.workflowId).executeUpdate(disputeUpdate, { args: [{ invoiceId: invoice.id, onHold, reason }] });
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new ProblemError(HttpStatus.CONFLICT, 'CONTRACT_ENDED', 'Contract ended', 'The contract’s workflow has completed.');
+      if (isWorkflowGone(error)) throw new ProblemError(HttpStatus.CONFLICT, 'CONTRACT_ENDED', 'Contract ended', 'The contract’s workflow has completed.');
       throw error;
     }
     this.logger.log(`invoice ${invoice.number} (contract ${invoice.contractId}): dunning ${onHold ? 'on hold' : 'resumed'} by ${principal.role}${reason ? `: ${reason}` : ''}`);

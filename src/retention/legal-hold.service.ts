@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/client';
+import { isWorkflowGone } from '../temporal/workflow-gone';
 import { RETENTION_FAILURE_TYPES, setInvoiceLegalHold } from '../../activities/retention.activity';
 import { legalHoldUpdate } from '../../workflows/messages';
 import type { Clock } from '../app/clock';
@@ -44,7 +45,7 @@ export class LegalHoldService {
     try {
       await this.temporal.workflow.getHandle(workflowId).executeUpdate(legalHoldUpdate, { args: [request] });
     } catch (error) {
-      if (!isWorkflowClosed(error)) throw problemOfUpdateFailure(error, invoice);
+      if (!isWorkflowGone(error)) throw problemOfUpdateFailure(error, invoice);
       // Completed: no workflow destroys anything any more, but the columns still show the hold.
       try {
         await setInvoiceLegalHold(this.prisma, { ...request, at: (await this.clock.now()).toISOString() });
@@ -63,11 +64,6 @@ export class LegalHoldService {
     if (row.status === 'destroyed') throw invoiceDestroyed(row.number);
     return row;
   }
-}
-
-/** The workflow has completed (everything of the contract but held records is destroyed) or never existed. */
-function isWorkflowClosed(error: unknown): boolean {
-  return error instanceof WorkflowNotFoundError || (error instanceof Error && /workflow execution already completed/i.test(error.message));
 }
 
 /** The typed failure behind an update or activity error (the workflow may pass on its activity's failure). */
