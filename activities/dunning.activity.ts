@@ -20,7 +20,7 @@ import type { DunningLetterData } from '../src/documents/dunning-letter-pdf';
 import { renderDunningLetterPdf } from '../src/documents/dunning-letter-pdf';
 import { addDays, compareLocalDates } from '../src/domain/calendar';
 import { creditReportDecision } from '../src/domain/credit-bureau';
-import { DUNNING_LEVEL } from '../src/domain/dunning';
+import { announcedHandoverOn, DUNNING_LEVEL, payByOf } from '../src/domain/dunning';
 import type { DefaultInterest, PrincipalFrom } from '../src/domain/interest';
 import { defaultInterest, FLAT_FEE_CENTS, marginFor, MissingBaseRateError } from '../src/domain/interest';
 import type { Issuer } from '../src/domain/invoice';
@@ -37,8 +37,6 @@ import { DUNNING_FAILURE_TYPES } from './dunning.types';
 
 export type { DunningActivities } from './dunning.types';
 
-/** Days a customer is given to pay after a letter. */
-const PAY_WITHIN_DAYS = 7;
 
 export interface DunningActivityDeps {
   prisma: PrismaClient;
@@ -244,7 +242,7 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
       invoiceId: invoice.id,
       message: {
         template: 'payment-reminder',
-        context: { customerName: customer.name ?? '', contractId: contract.id, invoiceNumber: invoice.number, issuedOn: invoice.issuedOn, dueOn: invoice.dueOn, openCents: invoice.claimCents, payBy: addDays(input.runOn, PAY_WITHIN_DAYS) },
+        context: { customerName: customer.name ?? '', contractId: contract.id, invoiceNumber: invoice.number, issuedOn: invoice.issuedOn, dueOn: invoice.dueOn, openCents: invoice.claimCents, payBy: payByOf(input.runOn, null) },
       },
     });
   }
@@ -255,7 +253,7 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
     const open = await prisma.invoice.findMany({ where: { contractId: contract.id, status: 'open' }, orderBy: { issuedOn: 'asc' } });
     const parts = await openClaimParts(prisma, open.map((i) => i.id));
     // Pay within 7 days, and before the next step (a short ladder gives less time).
-    const payBy = minDate(addDays(input.runOn, PAY_WITHIN_DAYS), input.nextStepOn ? addDays(input.nextStepOn, -1) : null, addDays(input.runOn, 1));
+    const payBy = payByOf(input.runOn, input.nextStepOn);
     const address = customer.addressLine1 && customer.postalCode && customer.city && customer.name;
     const data: DunningLetterData | null = address
       ? {
@@ -273,7 +271,7 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
           totalCents: open.reduce((sum, i) => sum + i.claimCents, 0),
           payBy,
           // The handover is the step after the final letter: its day comes from the invoice's own ladder (and holds).
-          handoverOn: kind === 'final-letter' ? (input.nextStepOn ?? addDays(payBy, 1)) : null,
+          handoverOn: kind === 'final-letter' ? announcedHandoverOn(payBy, input.nextStepOn) : null,
           announceCreditReport: kind === 'final-letter' && deps.bureau !== null,
         }
       : null;
@@ -389,12 +387,6 @@ export function createDunningActivities(deps: DunningActivityDeps): DunningActiv
 }
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' as const });
-
-/** The earlier of `a` and `b` (null: none), but never before `floor`. */
-function minDate(a: string, b: string | null, floor: string): string {
-  const earlier = b !== null && compareLocalDates(b, a) < 0 ? b : a;
-  return compareLocalDates(earlier, floor) < 0 ? floor : earlier;
-}
 
 /** The handover's id towards the agency (a folder name: hex only), derived from the step's key. */
 function handoverIdOf(idempotencyKey: string): string {

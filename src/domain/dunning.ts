@@ -61,6 +61,26 @@ export function ladderProblems(steps: readonly DunningLadderStep[]): string[] {
   return problems;
 }
 
+/** Days a customer is given to pay after a reminder or letter. */
+export const PAY_WITHIN_DAYS = 7;
+
+/**
+ * The day a reminder or letter of `runOn` asks payment by: 7 days later, but before the next
+ * step when one is given (a short ladder gives less time), and never before the day after.
+ */
+export function payByOf(runOn: LocalDate, nextStepOn: LocalDate | null): LocalDate {
+  const week = addDays(runOn, PAY_WITHIN_DAYS);
+  const beforeNext = nextStepOn ? addDays(nextStepOn, -1) : null;
+  const earlier = beforeNext !== null && compareLocalDates(beforeNext, week) < 0 ? beforeNext : week;
+  const floor = addDays(runOn, 1);
+  return compareLocalDates(earlier, floor) < 0 ? floor : earlier;
+}
+
+/** The handover day a final letter announces: the next step's day (the handover follows it), else the day after the pay-by day. */
+export function announcedHandoverOn(payBy: LocalDate, nextStepOn: LocalDate | null): LocalDate {
+  return nextStepOn ?? addDays(payBy, 1);
+}
+
 /** A dispute hold: the ladder is paused from `since`; lifted on `liftedOn` (null: still on hold). */
 export interface DunningHold {
   readonly since: LocalDate;
