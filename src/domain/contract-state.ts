@@ -102,6 +102,22 @@ export type ContractEvent =
   /** A timer fired: the workflow asks whether a deadline is due (end, trial, switch, deletion). */
   | { readonly type: 'deadline-reached' };
 
+/** What the mail of a dunning letter says (the letter itself is the PDF it carries). */
+export interface DunningLetterMailContext {
+  /** The dunned invoice; also the payment reference. */
+  invoiceNumber: string;
+  dueOn: LocalDate;
+  /** Everything the letter asks for: open principal, fees and interest, integer cents. */
+  totalCents: number;
+  /** The fee booked with this letter. */
+  feeCents: number;
+  /** The default interest booked with this letter. */
+  interestCents: number;
+  /** The flat fee of § 288 (5) BGB booked with this letter (businesses; 0 otherwise). */
+  flatFeeCents: number;
+  payBy: LocalDate;
+}
+
 /**
  * A customer notice; the mail activity adds the recipient and the customer's name. Each template
  * is a mail (`MailMessage` in src/mail/mail-templates.ts is derived from this union). Dates are
@@ -220,32 +236,12 @@ export type ContractNotice =
   | {
       /** The 1st dunning letter (1. Mahnung) went out by post; this e-mail carries it as well. */
       readonly template: 'dunning-letter-1';
-      readonly context: {
-        /** The dunned invoice; also the payment reference. */
-        invoiceNumber: string;
-        dueOn: LocalDate;
-        /** Everything the letter asks for: open principal, fees and interest, integer cents. */
-        totalCents: number;
-        /** The fee booked with this letter. */
-        feeCents: number;
-        /** The default interest booked with this letter. */
-        interestCents: number;
-        /** The flat fee of § 288 (5) BGB booked with this letter (businesses; 0 otherwise). */
-        flatFeeCents: number;
-        payBy: LocalDate;
-      };
+      readonly context: DunningLetterMailContext;
     }
   | {
       /** The final dunning letter (letzte Mahnung) went out by post; announces the handover and, if so, the credit-bureau report. */
       readonly template: 'dunning-letter-final';
-      readonly context: {
-        invoiceNumber: string;
-        dueOn: LocalDate;
-        totalCents: number;
-        feeCents: number;
-        interestCents: number;
-        flatFeeCents: number;
-        payBy: LocalDate;
+      readonly context: DunningLetterMailContext & {
         /** Day the claim goes to the collection agency if not paid by `payBy`. */
         handoverOn: LocalDate;
         /** The report to a credit bureau is announced (§ 31 (2) Nr. 4 lit. c BDSG). */
