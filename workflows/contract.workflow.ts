@@ -17,6 +17,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -229,6 +230,10 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const apply = (event: ContractEvent): boolean => {
     const now = new Date();
     const decision = asFailure(() => decide(state, event, now, policy));
+    // An invoice run whose time has come bills the contract as it was then: a command that
+    // arrives before the workflow got to the run (a pause minutes after the start) is charged
+    // on the next invoice, never folded into this one.
+    if (decision.changed && event.type !== 'deadline-reached' && patched(BILL_DUE_RUNS_BEFORE_CHANGES)) queueDueBillingRuns();
     if (!decision.changed) return false;
     // Billing charges what the change adds to the period already billed (billing-run.ts).
     billing = trackContractChange(billing, state, decision.state, localDateOf(now, state.timeZone), billingPolicy);
@@ -573,6 +578,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     }
   }
 }
+
+/** Patch id: due invoice runs are queued before a customer command changes the contract (replay of older histories). */
+const BILL_DUE_RUNS_BEFORE_CHANGES = 'bill-due-runs-before-changes';
 
 /** A retention-phase run older than this continues as new before its next wait. */
 const RETENTION_RUN_MAX_MS = 180 * 24 * 60 * 60_000;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { billingOffsetMinutes } from '../../src/domain/billing-run';
-import { billingQuery, cancelUpdate, changePlanUpdate, stateQuery } from '../../workflows/messages';
+import { billingQuery, cancelUpdate, changePlanUpdate, pauseUpdate, resumeUpdate, stateQuery } from '../../workflows/messages';
 import type { StoryWorld } from '../helpers/workflow-story';
 import { berlin, createStoryWorld, newContract } from '../helpers/workflow-story';
 
@@ -58,6 +58,24 @@ test('DOMAIN.md worked example: 15.01. → 31.26 / 5.94 / 37.20; 01.02. → 69.0
   expect(world.activities.usage.get(contract.id)?.[0].billed).toBe(true);
   expect((await handle.query(billingQuery)).lastRunOn).toBe('2027-02-01');
   await world.recordHistory(handle.workflowId, 'billing-two-invoices');
+});
+
+test('a pause that arrives before the start-day run: the run bills the active start, the pause fee goes on the next invoice', async () => {
+  // Day 0: 15.03.2027 10:00 Berlin; the pause is sent the moment the workflow starts, while its
+  // first steps (mirror, welcome mail) still run and the start-day run is not queued yet.
+  await world.skipTo(berlin('2027-03-15', '10:00'));
+  const contract = newContract({ plan: 'plus', seats: 3 });
+  const handle = await world.start(contract);
+  await handle.executeUpdate(pauseUpdate, { args: [] });
+  await handle.executeUpdate(resumeUpdate, { args: [] });
+  await world.settle();
+  // 15.–31.03.: 3 × 19.00 × 17/31 = 31.26; 01.04.: 57.00 + the pause fee of 15.–31.03. (5.00 × 17/31 = 2.74).
+  expect(world.activities.invoicesOf(contract.id).map((i) => [i.draft.issuedOn, i.draft.netCents])).toEqual([['2027-03-15', 3126]]);
+  await world.skipTo(berlin('2027-04-01', '06:00'));
+  expect(world.activities.invoicesOf(contract.id).map((i) => [i.draft.issuedOn, i.draft.netCents])).toEqual([
+    ['2027-03-15', 3126],
+    ['2027-04-01', 5974],
+  ]);
 });
 
 test('AT consumer at 20 %, reverse charge for an AT business with VAT ID, and a basis contract with no invoice', async () => {
