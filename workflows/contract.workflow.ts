@@ -29,6 +29,7 @@ import type { AttentionActivities } from '../activities/attention.activity';
 import type { BillingActivities } from '../activities/billing.activity';
 import type { InvoiceDeliveryActivities } from '../activities/invoice-delivery.types';
 import type { ContractActivities } from '../activities/contract-activities';
+import type { ActivityConcern, ActivityQueues } from '../src/temporal/activity-queues';
 import type { PaymentActivities } from '../activities/payments.types';
 import type { DunningActivities } from '../activities/dunning.types';
 import type { RetentionActivities, RetentionStatus } from '../activities/retention.activity';
@@ -109,15 +110,32 @@ const db = proxyActivities<Pick<ContractActivities, 'saveContract' | 'recordFact
   startToCloseTimeout: '30s',
   retry: DATABASE_RETRY,
 });
-const mail = proxyActivities<Pick<ContractActivities, 'notifyCustomer'>>({ startToCloseTimeout: '2m', retry: MAIL_RETRY });
 const attentionLog = proxyActivities<AttentionActivities>({ startToCloseTimeout: '30s', retry: ATTENTION_RETRY });
 const billingDb = proxyActivities<BillingActivities>({ startToCloseTimeout: '30s', retry: DATABASE_RETRY });
-// Rendering documents and talking to SMTP or the print partner takes longer than a database write.
-const invoiceDelivery = proxyActivities<InvoiceDeliveryActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
-// PSP calls and SEPA bookings: retried like mail (a partner may be down for a while).
-const paymentSteps = proxyActivities<PaymentActivities>({ startToCloseTimeout: '1m', retry: MAIL_RETRY });
-// A dunning step books, renders a letter and hands it to the print partner and SMTP.
-const dunningSteps = proxyActivities<DunningActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
+// SEPA bookings: retried like mail (they queue on the contract lock under load).
+const sepaSteps = proxyActivities<Pick<PaymentActivities, 'collectSepaDebit'>>({ startToCloseTimeout: '1m', retry: MAIL_RETRY });
+// Starting dunning and mirroring a dispute are database writes.
+const dunningDb = proxyActivities<Pick<DunningActivities, 'startDunning' | 'recordDispute'>>({ startToCloseTimeout: '5m', retry: MAIL_RETRY });
+
+/**
+ * Activities with limits of their own run on their concern's task queue
+ * (src/temporal/activity-queues.ts); a workflow started without queues (before the split, or in
+ * tests) runs them on its own queue.
+ */
+function routedActivities(queues: ActivityQueues | undefined) {
+  const on = (concern: ActivityConcern) => (queues ? { taskQueue: queues[concern] } : {});
+  return {
+    mail: proxyActivities<Pick<ContractActivities, 'notifyCustomer'>>({ startToCloseTimeout: '2m', retry: MAIL_RETRY, ...on('mail') }),
+    // Rendering documents and talking to SMTP or the print partner takes longer than a database write.
+    invoiceDelivery: proxyActivities<InvoiceDeliveryActivities>({ startToCloseTimeout: '5m', retry: MAIL_RETRY, ...on('documents') }),
+    // A dunning step books, renders a letter and hands it to the print partner and SMTP.
+    dunningLetters: proxyActivities<Pick<DunningActivities, 'runDunningStep'>>({ startToCloseTimeout: '5m', retry: MAIL_RETRY, ...on('documents') }),
+    // PSP calls and agency reports: retried like mail (a partner may be down for a while).
+    psp: proxyActivities<Pick<PaymentActivities, 'chargeInvoice' | 'topUpPrepaid'>>({ startToCloseTimeout: '1m', retry: MAIL_RETRY, ...on('partners') }),
+    agency: proxyActivities<Pick<DunningActivities, 'reportCollectionPayments'>>({ startToCloseTimeout: '5m', retry: MAIL_RETRY, ...on('partners') }),
+  };
+}
+type RoutedActivities = ReturnType<typeof routedActivities>;
 // Destruction deletes rows, documents and print copies in batches.
 const retention = proxyActivities<RetentionActivities>({ startToCloseTimeout: '5m', retry: DATABASE_RETRY });
 
@@ -132,6 +150,8 @@ export type ContractWorkflowInput =
       readonly searchAttributes?: boolean;
       /** Minutes the invoice runs of one day are spread over (config BILLING_SPREAD_MINUTES). */
       readonly billingSpreadMinutes?: number;
+      /** Task queues of mail, documents and partner activities (absent: the workflow's own queue). */
+      readonly activityQueues?: ActivityQueues;
     }
   | {
       readonly kind: 'continued';
@@ -145,6 +165,7 @@ export type ContractWorkflowInput =
       readonly attention?: readonly AttentionItem[];
       /** The money side (absent in runs continued before payments existed). */
       readonly payments?: PaymentsState;
+      readonly activityQueues?: ActivityQueues;
     };
 
 /** Runs a contract from creation until its personal data is deleted. Returns the final state. */
@@ -153,6 +174,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   // Search attributes are off only where the server does not know them (time-skipping test server).
   const withSearchAttributes = input.searchAttributes ?? true;
   const billingPolicy: BillingPolicy = { ...DEFAULT_BILLING_POLICY, spreadMinutes: input.billingSpreadMinutes ?? DEFAULT_BILLING_POLICY.spreadMinutes };
+  const routed = routedActivities(input.activityQueues);
   const outbox: StepCommand[] = [];
   let state: ContractState;
   let attention: AttentionItem[] = input.kind === 'continued' ? [...(input.attention ?? [])] : [];
@@ -172,6 +194,20 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   let sending = false;
   /** Retention phase: the instant of the next destruction, and whether a retention step is running. */
   let retentionWakeAt: Date | null = null;
+
+  /** The input of the next run after continue-as-new: everything this run knows. */
+  const continuation = (pending: readonly StepCommand[]): ContractWorkflowInput => ({
+    kind: 'continued',
+    state,
+    outbox: pending,
+    policy,
+    searchAttributes: withSearchAttributes,
+    attention,
+    billing,
+    billingSpreadMinutes: billingPolicy.spreadMinutes,
+    payments: { ...payments, dunning },
+    activityQueues: input.activityQueues,
+  });
 
   const publish = (): void => {
     // Shown in the Temporal UI as the workflow's current details.
@@ -303,7 +339,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       log.info(request.onHold ? 'dunning on hold (dispute)' : 'dunning hold lifted', { contractId: state.id, invoiceId: request.invoiceId, reason: request.reason });
       // The hold is the workflow's state; the invoice row mirrors it for the API (a failed mirror is logged).
       await logAttention(() =>
-        dunningSteps.recordDispute({ invoiceId: request.invoiceId, onHold: request.onHold, reason: request.reason, at: new Date().toISOString(), nextStepOn: result.nextStepOn }),
+        dunningDb.recordDispute({ invoiceId: request.invoiceId, onHold: request.onHold, reason: request.reason, at: new Date().toISOString(), nextStepOn: result.nextStepOn }),
       );
       return result;
     },
@@ -453,7 +489,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const next = outbox[0];
       let followUps: StepCommand[] = [];
       await runStep(next.step, next, async () => {
-        followUps = await carryOut(next, state, billingPolicy, hooks);
+        followUps = await carryOut(next, state, billingPolicy, hooks, routed);
       });
       outbox.shift();
       outbox.unshift(...followUps);
@@ -465,17 +501,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       // Drain updates in flight first; then the new run starts with the same state and timers.
       await condition(allHandlersFinished);
       if (outbox.length === 0) {
-        await continueAsNew<typeof contractWorkflow>({
-          kind: 'continued',
-          state,
-          outbox,
-          policy,
-          searchAttributes: withSearchAttributes,
-          attention,
-          billing,
-          billingSpreadMinutes: billingPolicy.spreadMinutes,
-          payments: { ...payments, dunning },
-        });
+        await continueAsNew<typeof contractWorkflow>(continuation(outbox));
       }
       continue;
     }
@@ -524,7 +550,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       // length (the time-skipping server ends executions after 10 years).
       if (Date.now() - workflowInfo().runStartTime.getTime() > RETENTION_RUN_MAX_MS) {
         await condition(allHandlersFinished);
-        await continueAsNew<typeof contractWorkflow>({ kind: 'continued', state, outbox: [], policy, searchAttributes: withSearchAttributes, attention, billing, billingSpreadMinutes: billingPolicy.spreadMinutes, payments: { ...payments, dunning } });
+        await continueAsNew<typeof contractWorkflow>(continuation([]));
       }
       const moved = deadlinesMoved;
       if (status.nextRetainUntil) {
@@ -558,7 +584,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       status = result;
       if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > policy.maxHistoryEvents) {
         await condition(allHandlersFinished);
-        await continueAsNew<typeof contractWorkflow>({ kind: 'continued', state, outbox: [], policy, searchAttributes: withSearchAttributes, attention, billing, billingSpreadMinutes: billingPolicy.spreadMinutes, payments: { ...payments, dunning } });
+        await continueAsNew<typeof contractWorkflow>(continuation([]));
       }
     }
     sending = false;
@@ -600,14 +626,14 @@ interface CarryOutHooks {
 }
 
 /** Carries out one command; returns the commands that follow from it (an issued invoice is delivered next). */
-async function carryOut(command: StepCommand, state: ContractState, billingPolicy: BillingPolicy, hooks: CarryOutHooks): Promise<StepCommand[]> {
+async function carryOut(command: StepCommand, state: ContractState, billingPolicy: BillingPolicy, hooks: CarryOutHooks, routed: RoutedActivities): Promise<StepCommand[]> {
   const idempotencyKey = `${workflowInfo().workflowId}/${command.step}`;
   switch (command.type) {
     case 'issue-invoice':
       return issueInvoice(command, state, idempotencyKey, billingPolicy, hooks);
     case 'charge-card':
     case 'top-up': {
-      const activity = command.type === 'charge-card' ? paymentSteps.chargeInvoice : paymentSteps.topUpPrepaid;
+      const activity = command.type === 'charge-card' ? routed.psp.chargeInvoice : routed.psp.topUpPrepaid;
       const outcome = await activity.executeWithOptions({ summary: `${command.type === 'charge-card' ? 'charge' : 'prepaid top-up for'} invoice ${command.number}` }, [
         { idempotencyKey, contractId: state.id, invoiceId: command.invoiceId },
       ]);
@@ -619,17 +645,17 @@ async function carryOut(command: StepCommand, state: ContractState, billingPolic
       return [];
     }
     case 'report-collection-payments':
-      await dunningSteps.reportCollectionPayments.executeWithOptions({ summary: 'report payments to the collection agency' }, [{ contractId: state.id }]);
+      await routed.agency.reportCollectionPayments.executeWithOptions({ summary: 'report payments to the collection agency' }, [{ contractId: state.id }]);
       return [];
     case 'start-dunning': {
-      const started = await dunningSteps.startDunning.executeWithOptions({ summary: `invoice ${command.number} is overdue: start dunning` }, [
+      const started = await dunningDb.startDunning.executeWithOptions({ summary: `invoice ${command.number} is overdue: start dunning` }, [
         { idempotencyKey, contractId: state.id, invoiceId: command.invoiceId, startedOn: command.startedOn },
       ]);
       hooks.dunningStarted(command, started.ladder);
       return [];
     }
     case 'dunning-step': {
-      const result = await dunningSteps.runDunningStep.executeWithOptions({ summary: `${command.ladderStep.step} for invoice ${command.number} (${command.runOn})` }, [
+      const result = await routed.dunningLetters.runDunningStep.executeWithOptions({ summary: `${command.ladderStep.step} for invoice ${command.number} (${command.runOn})` }, [
         {
           idempotencyKey,
           contractId: state.id,
@@ -647,17 +673,17 @@ async function carryOut(command: StepCommand, state: ContractState, billingPolic
       return [];
     }
     case 'collect-sepa': {
-      const outcome = await paymentSteps.collectSepaDebit.executeWithOptions({ summary: `collect the SEPA debit of invoice ${command.number}` }, [
+      const outcome = await sepaSteps.collectSepaDebit.executeWithOptions({ summary: `collect the SEPA debit of invoice ${command.number}` }, [
         { idempotencyKey, contractId: state.id, invoiceId: command.invoiceId, bookedOn: command.dueOn },
       ]);
       await hooks.receive(outcome.receivables);
       return [];
     }
     case 'deliver-invoice':
-      await invoiceDelivery.deliverInvoice.executeWithOptions({ summary: `deliver invoice ${command.number}` }, [{ idempotencyKey, invoiceId: command.invoiceId }]);
+      await routed.invoiceDelivery.deliverInvoice.executeWithOptions({ summary: `deliver invoice ${command.number}` }, [{ idempotencyKey, invoiceId: command.invoiceId }]);
       return [];
     case 'notify':
-      await mail.notifyCustomer.executeWithOptions({ summary: `mail ${command.notice.template} (${command.step})` }, [
+      await routed.mail.notifyCustomer.executeWithOptions({ summary: `mail ${command.notice.template} (${command.step})` }, [
         { idempotencyKey, contractId: state.id, notice: command.notice },
       ]);
       return [];

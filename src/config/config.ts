@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { normalizeIban } from '../domain/iban';
 import type { Issuer } from '../domain/invoice';
+import type { ActivityConcern, ActivityQueues } from '../temporal/activity-queues';
+import { ACTIVITY_CONCERNS, defaultActivityQueue } from '../temporal/activity-queues';
 import type { ObservabilityConfig } from './observability-config';
 import { observabilityConfigOf, observabilityEnvShape } from './observability-config';
 
@@ -35,8 +37,30 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   /** Dev start script: port of the Temporal dev server's frontend (its Web UI is on port + 1000). */
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
-  /** Activities one worker runs at once; most hold a database connection while they run. */
+  /** Activities of the main queue (database steps) one worker runs at once; each may hold a database connection. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Task queues of the activities with limits of their own (src/temporal/activity-queues.ts); default `<TEMPORAL_TASK_QUEUE>-<concern>`. */
+  TEMPORAL_MAIL_TASK_QUEUE: z.string().min(1).optional(),
+  TEMPORAL_DOCUMENTS_TASK_QUEUE: z.string().min(1).optional(),
+  TEMPORAL_PARTNERS_TASK_QUEUE: z.string().min(1).optional(),
+  /** Activity slots per worker on the mail, documents and partners queues. */
+  WORKER_MAX_CONCURRENT_MAIL_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(10),
+  WORKER_MAX_CONCURRENT_DOCUMENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(4),
+  WORKER_MAX_CONCURRENT_PARTNER_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Activities per second on that queue across all workers (enforced by the Temporal server); unset = no limit. */
+  MAIL_ACTIVITIES_PER_SECOND: z.coerce.number().positive().max(100_000).optional(),
+  DOCUMENTS_ACTIVITIES_PER_SECOND: z.coerce.number().positive().max(100_000).optional(),
+  PARTNERS_ACTIVITIES_PER_SECOND: z.coerce.number().positive().max(100_000).optional(),
+  /** Which queues this worker polls, comma-separated from `contracts,mail,documents,partners` (default: all). */
+  WORKER_QUEUES: z
+    .string()
+    .default('contracts,mail,documents,partners')
+    .transform((v) => v.split(',').map((q) => q.trim()).filter((q) => q.length > 0))
+    .pipe(z.array(z.enum(['contracts', 'mail', 'documents', 'partners'])).min(1).refine((qs) => new Set(qs).size === qs.length, 'must not repeat a queue')),
+  /** Workflows kept in the worker's sticky cache (docs/performance.md P3 for the memory each costs); unset = the SDK's default. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  /** Workflow tasks one worker runs at once; unset = the SDK's default. */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).optional(),
   /**
    * Database connections per process. Default: the worker's activity slots plus 10 for the API,
    * so the pool is never the bottleneck of the activity slots; a smaller value is rejected.
@@ -154,6 +178,8 @@ export type AppConfig = Readonly<{
   dev: { temporalDevPort: number };
   /** Worker activity slots and the database pool, sized together. */
   sizing: { maxConcurrentActivities: number; databasePoolSize: number };
+  /** The worker's task queues: which it polls, their names, slots and rate limits. */
+  worker: WorkerConfig;
   idempotencyTtlHours: number;
   observability: ObservabilityConfig;
   printPartner: PrintPartnerConfig;
@@ -162,6 +188,20 @@ export type AppConfig = Readonly<{
   payments: PaymentsConfig;
   dunning: DunningConfig;
   security: SecurityConfig;
+}>;
+
+/** One task queue a worker polls. */
+export type WorkerQueueConfig = Readonly<{ name: string; maxConcurrentActivities: number; activitiesPerSecond: number | null }>;
+
+/** The worker side of the task queues (src/temporal/activity-queues.ts). */
+export type WorkerConfig = Readonly<{
+  /** Activity queue per concern, passed to every new contract workflow. */
+  activityQueues: ActivityQueues;
+  /** The queues this worker polls (WORKER_QUEUES); `contracts` runs the workflows too. */
+  polls: readonly ('contracts' | ActivityConcern)[];
+  queues: Readonly<Record<'contracts' | ActivityConcern, WorkerQueueConfig>>;
+  maxCachedWorkflows: number | null;
+  maxConcurrentWorkflowTasks: number | null;
 }>;
 
 /** Rate limits, CORS and HSTS of the HTTP API (docs/security.md). */
@@ -224,11 +264,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration: ${issues}`);
   }
   const e = parsed.data;
-  const activitySlots = e.APP_ROLE === 'api' ? 0 : e.WORKER_MAX_CONCURRENT_ACTIVITIES;
+  const worker = workerConfigOf(e);
+  // Every activity may hold a connection: the pool covers the slots of every queue this worker polls.
+  const activitySlots = e.APP_ROLE === 'api' ? 0 : worker.polls.reduce((sum, q) => sum + worker.queues[q].maxConcurrentActivities, 0);
   const neededConnections = activitySlots + (e.APP_ROLE === 'worker' ? 0 : API_CONNECTIONS);
   if (e.DATABASE_POOL_SIZE !== undefined && e.DATABASE_POOL_SIZE < activitySlots) {
     throw new Error(
-      `Invalid configuration: DATABASE_POOL_SIZE (${e.DATABASE_POOL_SIZE}) is below WORKER_MAX_CONCURRENT_ACTIVITIES (${activitySlots}): activities would wait for connections.`,
+      `Invalid configuration: DATABASE_POOL_SIZE (${e.DATABASE_POOL_SIZE}) is below the activity slots of the queues this worker polls (${activitySlots}: ${worker.polls.map((q) => `${q} ${worker.queues[q].maxConcurrentActivities}`).join(', ')}): activities would wait for connections.`,
     );
   }
   const missingPingenKeys = e.PRINT_PARTNER === 'pingen' ? PINGEN_REQUIRED_KEYS.filter((key) => e[key] === undefined) : [];
@@ -252,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.SANDBOX,
     dev: { temporalDevPort: e.TEMPORAL_DEV_PORT },
     sizing: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, databasePoolSize: e.DATABASE_POOL_SIZE ?? neededConnections },
+    worker,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     observability: observabilityConfigOf(e),
     issuer: {
@@ -317,5 +360,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             }
           : null,
     },
+  };
+}
+
+/** Queue names, slots and rate limits of the worker from the parsed environment. */
+function workerConfigOf(e: z.infer<typeof envSchema>): WorkerConfig {
+  const main = e.TEMPORAL_TASK_QUEUE;
+  const activityQueues: ActivityQueues = {
+    mail: e.TEMPORAL_MAIL_TASK_QUEUE ?? defaultActivityQueue(main, 'mail'),
+    documents: e.TEMPORAL_DOCUMENTS_TASK_QUEUE ?? defaultActivityQueue(main, 'documents'),
+    partners: e.TEMPORAL_PARTNERS_TASK_QUEUE ?? defaultActivityQueue(main, 'partners'),
+  };
+  const names = [main, ...ACTIVITY_CONCERNS.map((c) => activityQueues[c])];
+  if (new Set(names).size !== names.length) {
+    throw new Error(`Invalid configuration: the task queues must differ (${names.join(', ')}): each has its own slots and rate limit.`);
+  }
+  return {
+    activityQueues,
+    polls: e.WORKER_QUEUES,
+    queues: {
+      contracts: { name: main, maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES, activitiesPerSecond: null },
+      mail: { name: activityQueues.mail, maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_MAIL_ACTIVITIES, activitiesPerSecond: e.MAIL_ACTIVITIES_PER_SECOND ?? null },
+      documents: { name: activityQueues.documents, maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_DOCUMENT_ACTIVITIES, activitiesPerSecond: e.DOCUMENTS_ACTIVITIES_PER_SECOND ?? null },
+      partners: { name: activityQueues.partners, maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_PARTNER_ACTIVITIES, activitiesPerSecond: e.PARTNERS_ACTIVITIES_PER_SECOND ?? null },
+    },
+    maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS ?? null,
+    maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ?? null,
   };
 }

@@ -71,6 +71,8 @@ export class ContractsService {
             requestedAt: requestedAt.toISOString(),
             searchAttributes: !this.config.sandbox,
             billingSpreadMinutes: this.config.billing.spreadMinutes,
+            // Mail, documents and partner activities go to their own task queues (docs/deployment.md).
+            activityQueues: this.config.worker.activityQueues,
             // PREPAID_SUSPENSION_DAYS: only a value other than the default is carried in the input.
             ...(this.config.payments.prepaidSuspensionDays !== suspensionDaysOf(DEFAULT_CONTRACT_POLICY)
               ? { policy: { ...DEFAULT_CONTRACT_POLICY, suspensionDays: this.config.payments.prepaidSuspensionDays } }

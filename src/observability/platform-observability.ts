@@ -29,7 +29,7 @@ export interface PlatformObservability {
   readonly metrics: Metrics;
   /** For createApp. */
   readonly api: ApiObservabilityOptions;
-  /** For createContractWorker. */
+  /** For createContractWorkers. */
   readonly worker: WorkerInstrumentation;
   /** The Temporal client the API uses: `client`, or one on its connection that carries the trace. */
   client(client: Client): Client;

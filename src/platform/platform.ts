@@ -1,13 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Clock, SandboxControl } from '../app/clock';
 import { systemClock } from '../app/clock';
 import { createApp } from '../app/create-app';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
-import { createContractWorker } from '../temporal/worker';
+import type { ContractWorkers } from '../temporal/worker';
+import { createContractWorkers } from '../temporal/worker';
 import { createPspRef } from '../payments/psp-ref';
 import { createPsp } from '../psp/create-psp';
 import type { Metrics } from '../observability/metrics';
@@ -20,7 +21,8 @@ export interface RunningPlatform {
   readonly app: INestApplication | null;
   /** Base URL of the API, e.g. http://127.0.0.1:3000 */
   readonly url: string | null;
-  readonly worker: Worker | null;
+  /** The workers of the task queues this process polls (null for APP_ROLE=api). */
+  readonly worker: ContractWorkers | null;
   /** What `GET /metrics` shows (API and worker of this platform count into it). */
   readonly metrics: Metrics;
   stop(): Promise<void>;
@@ -43,7 +45,7 @@ export async function startPlatform(options: {
   const { config, prisma } = options;
   const logger = new Logger('Platform');
   const observed = platformObservability(config, options);
-  let worker: Worker | null = null;
+  let worker: ContractWorkers | null = null;
   let workerRun: Promise<void> | null = null;
   let closeActivities: () => void = () => undefined;
   // The API listens first: with PORT=0 its port is known only then, and the local print partner
@@ -72,15 +74,19 @@ export async function startPlatform(options: {
         : config;
     const wired = createActivities(workerConfig, prisma, { clock: options.sandbox ?? options.clock, psp: created.psp, metrics: observed.metrics });
     closeActivities = wired.close;
-    worker = await createContractWorker({
+    if (config.worker.queues.contracts.name !== config.temporal.taskQueue) {
+      // Workflows are started on temporal.taskQueue; the worker must poll that very queue.
+      throw new Error(`worker queue ${config.worker.queues.contracts.name} differs from TEMPORAL_TASK_QUEUE ${config.temporal.taskQueue}: configure it through loadConfig`);
+    }
+    worker = await createContractWorkers({
       connection: options.nativeConnection,
       namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
+      config: config.worker,
       activities: wired.activities,
-      maxConcurrentActivities: config.sizing.maxConcurrentActivities,
       workflowBundle: options.workflowBundle,
       instrumentation: observed.worker,
     });
+    logger.log(`worker polls ${config.worker.polls.map((q) => describeQueue(config, q)).join(', ')}`);
     workerRun = worker.run().catch((error: unknown) => {
       logger.error(`worker stopped with an error: ${(error as Error).stack ?? String(error)}`);
       throw error;
@@ -102,4 +108,10 @@ export async function startPlatform(options: {
       await created.psp.close?.();
     },
   };
+}
+
+/** `contracts-mail (10 slots, 5/s)` for the start-up line. */
+function describeQueue(config: AppConfig, concern: AppConfig['worker']['polls'][number]): string {
+  const queue = config.worker.queues[concern];
+  return `${queue.name} (${queue.maxConcurrentActivities} slots${queue.activitiesPerSecond !== null ? `, ${queue.activitiesPerSecond}/s` : ''})`;
 }

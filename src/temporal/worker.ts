@@ -1,9 +1,7 @@
 import path from 'node:path';
 import type { ActivityInterceptorsFactory, NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
-import type { AccountActivities } from '../../activities/account.activity';
-import type { AttentionActivities } from '../../activities/attention.activity';
-import type { ContractActivities } from '../../activities/contract-activities';
+import type { WorkerConfig } from '../config/config';
 
 /** Interceptors and sinks of the worker (logs, metrics, tracing: src/observability/platform-observability.ts). */
 export interface WorkerInstrumentation {
@@ -13,34 +11,88 @@ export interface WorkerInstrumentation {
   readonly sinks?: WorkerOptions['sinks'];
 }
 
+/** The workers of one process: one per task queue it polls, run and shut down together. */
+export interface ContractWorkers {
+  /** Worker per queue name, the main (workflow) queue first when polled. */
+  readonly workers: readonly Worker[];
+  /** Runs every worker until all have stopped; rejects with the first failure (after shutting down the rest). */
+  run(): Promise<void>;
+  shutdown(): void;
+  /** RUNNING while every worker runs. */
+  getState(): ReturnType<Worker['getState']>;
+}
+
 /**
- * Creates the worker of the contract task queue. `workflowBundle` (pre-built code) is used by
- * tests to bundle once per run; otherwise the workflows are bundled from `workflows/index`.
+ * Creates the workers of the task queues `config.polls` names (src/temporal/activity-queues.ts):
+ * the main queue runs the contract workflows and their database activities; mail, documents
+ * and partners run on queues of their own with their own slots and rate limits. Every worker
+ * registers every activity (routing is the workflow's `taskQueue` per activity), so a queue
+ * split never strands a task of a workflow started before it. `workflowBundle` (pre-built code)
+ * is used by tests to bundle once per run; otherwise the workflows are bundled from `workflows/index`.
  */
-export async function createContractWorker(options: {
+export async function createContractWorkers(options: {
   connection: NativeConnection;
   namespace: string;
-  taskQueue: string;
+  config: WorkerConfig;
   activities: object;
-  /** Activity slots; the database pool is sized with them (src/config/config.ts, `sizing`). */
-  maxConcurrentActivities: number;
   workflowBundle?: { code: string };
   instrumentation?: WorkerInstrumentation;
-}): Promise<Worker> {
-  const instrumentation = options.instrumentation;
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    activities: options.activities,
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
-    interceptors: {
-      activity: [...(instrumentation?.activity ?? [])],
-      ...(options.workflowBundle ? {} : { workflowModules: [...(instrumentation?.workflowModules ?? [])] }),
+}): Promise<ContractWorkers> {
+  const { config, instrumentation } = options;
+  const workers: Worker[] = [];
+  try {
+    for (const concern of config.polls) {
+      const queue = config.queues[concern];
+      const runsWorkflows = concern === 'contracts';
+      workers.push(
+        await Worker.create({
+          connection: options.connection,
+          namespace: options.namespace,
+          taskQueue: queue.name,
+          activities: options.activities,
+          maxConcurrentActivityTaskExecutions: queue.maxConcurrentActivities,
+          ...(queue.activitiesPerSecond !== null ? { maxTaskQueueActivitiesPerSecond: queue.activitiesPerSecond } : {}),
+          interceptors: {
+            activity: [...(instrumentation?.activity ?? [])],
+            ...(runsWorkflows && !options.workflowBundle ? { workflowModules: [...(instrumentation?.workflowModules ?? [])] } : {}),
+          },
+          ...(runsWorkflows ? workflowOptions(config, options.workflowBundle, instrumentation) : {}),
+        }),
+      );
+    }
+  } catch (error) {
+    // Workers created before the failure hold polls on the connection: shut them down.
+    await Promise.all(workers.map((w) => (w.shutdown(), w.run().catch(() => undefined))));
+    throw error;
+  }
+  const shutdown = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    workers,
+    shutdown,
+    getState: () => (workers.every((w) => w.getState() === 'RUNNING') ? 'RUNNING' : (workers.find((w) => w.getState() !== 'RUNNING')?.getState() ?? 'STOPPED')),
+    async run() {
+      const runs = workers.map((w) =>
+        w.run().catch((error: unknown) => {
+          // One queue's worker failed: the process must not go on half-polling.
+          shutdown();
+          throw error;
+        }),
+      );
+      const results = await Promise.allSettled(runs);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
+  };
+}
+
+/** What only the worker of the main queue has: the workflows, their sinks and the sticky cache. */
+function workflowOptions(config: WorkerConfig, bundle: { code: string } | undefined, instrumentation: WorkerInstrumentation | undefined): Partial<WorkerOptions> {
+  return {
     ...(instrumentation?.sinks ? { sinks: instrumentation.sinks } : {}),
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve(path.join(__dirname, '../../workflows/index')) }),
-  });
+    ...(config.maxCachedWorkflows !== null ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
+    ...(config.maxConcurrentWorkflowTasks !== null ? { maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks } : {}),
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: require.resolve(path.join(__dirname, '../../workflows/index')) }),
+  };
 }

@@ -53,7 +53,8 @@ export async function startTestPlatform(
     },
   });
   const env = mode === 'sandbox' ? await createTimeSkippingEnv() : await createDevServerEnv();
-  const base = loadConfig({ OPERATOR_TOKEN, PORT: '0', SANDBOX: mode === 'sandbox' ? 'true' : 'false' });
+  // Task queues of their own (the main one and mail/documents/partners derived from it): platforms of other files may share a dev server.
+  const base = loadConfig({ OPERATOR_TOKEN, PORT: '0', SANDBOX: mode === 'sandbox' ? 'true' : 'false', TEMPORAL_TASK_QUEUE: `contracts-${database.name}` });
   let config: AppConfig = {
     ...base,
     // Letters of this platform go to a folder of its own (the local print partner's drop folder).
@@ -63,7 +64,7 @@ export async function startTestPlatform(
     dunning: { agency: { kind: 'local', dropDir: `var/test/collection-agency-${database.name}` }, bureau: { kind: 'local', dropDir: `var/test/credit-bureau-${database.name}` } },
     databaseUrl: database.url,
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Vertragswerk Test <billing@test.example>' },
-    temporal: { address: env.address, namespace: 'default', taskQueue: `contracts-${database.name}` },
+    temporal: { ...base.temporal, address: env.address, namespace: 'default' },
   };
   if (options.configure) config = options.configure(config);
   const prisma = createPrismaClient(database.url, { maxConnections: config.sizing.databasePoolSize });
