@@ -92,7 +92,8 @@ function commandText(service: ComposeService): string {
 }
 
 const HOST_ENV = { OPERATOR_TOKEN: 'compose-test-operator-token-4711' };
-const APP_SERVICES = ['api', 'worker'] as const;
+const APP_SERVICES = ['api', 'worker', 'worker-documents'] as const;
+const WORKER_SERVICES = ['worker', 'worker-documents'] as const;
 /** Keys the stack cannot run without (their config defaults point at localhost). */
 const REQUIRED_APP_KEYS = [
   'APP_ROLE',
@@ -109,7 +110,7 @@ const REQUIRED_APP_KEYS = [
 describe('docker-compose.yml', () => {
   it('defines the production-like stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['api', 'mailpit', 'postgres', 'temporal', 'temporal-db', 'temporal-setup', 'temporal-ui', 'worker'].sort(),
+      ['api', 'mailpit', 'postgres', 'temporal', 'temporal-db', 'temporal-setup', 'temporal-ui', 'worker', 'worker-documents'].sort(),
     );
   });
 
@@ -138,8 +139,24 @@ describe('docker-compose.yml', () => {
 
   it('builds api and worker from the Dockerfile into one locally tagged image', () => {
     expect(services.api?.build).toEqual({ context: '.', target: 'runtime' });
-    expect(services.worker?.build).toEqual(services.api?.build);
-    expect(services.worker?.image).toBe(services.api?.image);
+    for (const name of WORKER_SERVICES) {
+      expect(services[name]?.build).toEqual(services.api?.build);
+      expect(services[name]?.image).toBe(services.api?.image);
+    }
+  });
+
+  it('its workers poll every task queue between them, each queue once, on the queue names the api starts contracts with', () => {
+    const api = loadConfig(environmentOf('api', HOST_ENV));
+    const workers = WORKER_SERVICES.map((name) => loadConfig(environmentOf(name, HOST_ENV)));
+    // An activity queue nobody polls would leave its steps waiting forever.
+    expect(workers.flatMap((w) => w.worker.polls).sort()).toEqual(['contracts', 'documents', 'mail', 'partners']);
+    for (const w of workers) {
+      expect(w.worker.activityQueues).toEqual(api.worker.activityQueues);
+      expect(w.temporal.taskQueue).toBe(api.temporal.taskQueue);
+    }
+    // Rendering has its own slots and a server-side rate limit there.
+    const documents = loadConfig(environmentOf('worker-documents', HOST_ENV)).worker;
+    expect(documents.queues.documents).toMatchObject({ maxConcurrentActivities: 4, activitiesPerSecond: 20 });
   });
 
   describe.each(APP_SERVICES)('%s environment', (name) => {
@@ -156,7 +173,7 @@ describe('docker-compose.yml', () => {
 
     it('is accepted by loadConfig with the expected values', () => {
       const config = loadConfig(environment);
-      expect(config.role).toBe(name);
+      expect(config.role).toBe(name === 'api' ? 'api' : 'worker');
       expect(config.port).toBe(3000);
       expect(config.databaseUrl).toBe('postgresql://vertragswerk:vertragswerk@postgres:5432/vertragswerk');
       expect(config.temporal).toEqual({ address: 'temporal:7233', namespace: 'default', taskQueue: 'contracts' });
@@ -220,13 +237,13 @@ describe('docker-compose.yml', () => {
   it('runs migrations in the api before it starts, and the worker after the api is healthy', () => {
     const apiCommand = commandText(services.api as ComposeService);
     expect(apiCommand).toMatch(/node dist\/scripts\/migrate\.js && exec node dist\/src\/main\.js/);
-    expect(commandText(services.worker as ComposeService)).not.toMatch(/migrate/);
+    for (const name of WORKER_SERVICES) expect(commandText(services[name] as ComposeService)).not.toMatch(/migrate/);
     expect(dependsOn('api')).toEqual({
       postgres: 'service_healthy',
       'temporal-setup': 'service_completed_successfully',
       mailpit: 'service_healthy',
     });
-    expect(dependsOn('worker')).toMatchObject({ api: 'service_healthy' });
+    for (const name of WORKER_SERVICES) expect(dependsOn(name)).toMatchObject({ api: 'service_healthy' });
     expect(dependsOn('temporal-setup')).toEqual({ temporal: 'service_healthy' });
   });
 
