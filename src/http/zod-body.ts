@@ -8,9 +8,10 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
   constructor(private readonly schema: S) {}
 
   transform(value: unknown): z.infer<S> {
-    const result = this.schema.safeParse(value ?? {});
-    if (result.success) return result.data;
-    const errors = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const withNul = pathsWithNul(value ?? {});
+    const result = withNul.length === 0 ? this.schema.safeParse(value ?? {}) : undefined;
+    if (result?.success) return result.data;
+    const errors = result ? result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) : withNul.map((path) => ({ path, message: NUL_MESSAGE }));
     throw new ProblemError(
       HttpStatus.BAD_REQUEST,
       ProblemCode.VALIDATION_FAILED,
@@ -19,4 +20,17 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
       { errors },
     );
   }
+}
+
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+
+/**
+ * Paths of the strings (and keys) in a request value that contain U+0000: PostgreSQL cannot store
+ * it in text, so such a value would fail at the database (a 500) instead of here (found by the
+ * fuzzing tier, docs/fuzzing.md).
+ */
+function pathsWithNul(value: unknown, path: string[] = []): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path.join('.')] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => [...(key.includes('\u0000') ? [[...path, key].join('.')] : []), ...pathsWithNul(item, [...path, key])]);
 }
