@@ -12,6 +12,8 @@ import { workflowLogFields } from './log-fields';
 
 const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
 const RANK: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+/** Core's message for a worker with no workflows registered (our activity-only queues). */
+const ACTIVITY_ONLY_WORKER = 'No workflows registered, not polling for workflow tasks';
 
 /** Temporal's `Logger` on top of pino; records below `minLevel` are dropped before pino's own level. */
 export class PinoTemporalLogger implements TemporalLogger {
@@ -21,6 +23,9 @@ export class PinoTemporalLogger implements TemporalLogger {
   ) {}
 
   log(level: LogLevel, message: string, meta: LogMetadata = {}): void {
+    // The mail, documents and partners queues run activities only, by design (docs/deployment.md):
+    // Core's warning about it is information, not a problem for an operator to look into.
+    if (level === 'WARN' && message === ACTIVITY_ONLY_WORKER) level = 'INFO';
     if (RANK[level] < RANK[this.minLevel]) return;
     // Symbol keys (the SDK's timestamps of forwarded Core records) are not log fields.
     const fields: Record<string, unknown> = { ...workflowLogFields(typeof meta.workflowId === 'string' ? meta.workflowId : undefined) };

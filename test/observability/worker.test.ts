@@ -46,6 +46,13 @@ describe('the Temporal logger', () => {
     expect(String((lines[2].error as { stack: string }).stack)).toContain('worker.test.ts');
   });
 
+  test('an activity-only queue is by design: Core\'s warning about it is logged as info (and dropped where WARN is the minimum)', () => {
+    const { log, lines } = capturingLogger();
+    new PinoTemporalLogger(log).warn('No workflows registered, not polling for workflow tasks', { sdkComponent: 'worker', taskQueue: 'contracts-mail' });
+    new PinoTemporalLogger(log, 'WARN').warn('No workflows registered, not polling for workflow tasks', { sdkComponent: 'worker', taskQueue: 'contracts-mail' });
+    expect(lines).toEqual([expect.objectContaining({ level: 'info', taskQueue: 'contracts-mail' })]);
+  });
+
   test('records below its minimum level are dropped (the dev start keeps WARN and above)', () => {
     const { log, lines } = capturingLogger();
     const logger = new PinoTemporalLogger(log, 'WARN');
