@@ -4,18 +4,21 @@
  * line of text. The ratio says what the invoice layout and the e-invoice libraries cost on top of
  * "pdfkit + font embedding", independent of the machine's speed.
  *
- *   npx tsc -p bench/documents.tsconfig.json && node dist/bench/documents.js
- *   node dist/bench/documents.js 2    (seconds per measurement, default 3)
+ *   npm run bench -- P6 [--seconds S (per measurement, default 3)]
+ *   npx tsc -p bench/documents.tsconfig.json && node dist/bench/documents.js [--seconds S]
  */
-import { cpus } from 'node:os';
+
+import { loadavg } from 'node:os';
 
 import type { InvoiceDocumentData } from '../src/domain/invoice';
 import { renderFacturX, renderXRechnungCii } from '../src/documents/e-invoice';
 import { renderInvoicePdf } from '../src/documents/invoice-pdf';
 import { createPdfDocument, mm, PDF_FONTS, pdfToBuffer } from '../src/documents/pdf-document';
 import { INVOICES } from '../test/documents/fixtures';
+import { machineLine, parseBenchArgs, printTable, ratio } from './report';
 
-const SECONDS = Number(process.argv[2] ?? '3');
+const SECONDS = parseBenchArgs(process.argv.slice(2), 'npm run bench -- P6').seconds ?? 3;
+const LOAD_AT_START = loadavg();
 const MIN_ITERATIONS = 5;
 const WARMUP = 3;
 
@@ -46,7 +49,6 @@ async function baselinePdf(): Promise<Buffer> {
 }
 
 async function main(): Promise<void> {
-  if (!(SECONDS > 0)) throw new Error(`Usage: node dist/bench/documents.js [seconds per measurement > 0], got ${process.argv[2]}`);
   const invoices = Object.values(INVOICES);
   const pick = (iteration: number): InvoiceDocumentData => invoices[iteration % invoices.length] as InvoiceDocumentData;
   const pdfs = await Promise.all(invoices.map((data) => renderInvoicePdf(data)));
@@ -61,22 +63,12 @@ async function main(): Promise<void> {
   ];
 
   const perSecond = (m: Measurement): number => m.iterations / m.seconds;
-  const baselineRate = perSecond(baseline);
-  const rows = results.map((m) => [
-    m.name,
-    String(m.iterations),
-    perSecond(m).toFixed(1),
-    ((m.seconds / m.iterations) * 1000).toFixed(1),
-    (baselineRate / perSecond(m)).toFixed(1),
+  const ms = (m: Measurement): string => ((m.seconds / m.iterations) * 1000).toFixed(1);
+  const rows = results.slice(1).map((m) => [`${m.name}: per s (ms each)`, `${perSecond(m).toFixed(1)} (${ms(m)} ms)`, `${perSecond(baseline).toFixed(1)} (${ms(baseline)} ms)`, ratio(perSecond(m), perSecond(baseline))]);
+  printTable(`P6 document rendering on one core (Node runs the renderers on one thread), ${SECONDS} s per row`, ['metric', 'figure', 'baseline', 'ratio'], rows, [
+    `Baseline: ${baseline.name} (${baseline.iterations} in ${baseline.seconds.toFixed(1)} s). Ratio: figure ÷ baseline rate (below 1 = slower). Per core: the process renders on one thread.`,
+    machineLine(LOAD_AT_START),
   ]);
-  const header = ['operation (one core)', 'n', 'per s', 'ms each', '× baseline time'];
-  const widths = header.map((h, column) => Math.max(h.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (row: string[]): string => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`Document rendering, ${process.version}, ${cpu} (${cpus().length} cores; figures are for one), ${SECONDS} s per row`);
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(format(row));
 }
 
 main().catch((error: unknown) => {
