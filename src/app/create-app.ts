@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_MEDIA_TYPES } from '../http/body-limits';
+import { JSON_BODY_LIMIT, JSON_MEDIA_TYPES, UPLOAD_BODY_LIMIT, UPLOAD_MEDIA_TYPES } from '../http/body-limits';
+import { withProblemResponses } from '../http/openapi';
 import { ProblemFilter } from '../http/problem.filter';
 import type { ApiObservabilityOptions } from '../observability/api-observability';
 import { apiObservability } from '../observability/api-observability';
@@ -25,20 +26,15 @@ export async function createApp(deps: AppDependencies, options: ApiObservability
   app.use(securityHeaders(deps.config.security));
   const cors = corsOptions(deps.config.security);
   if (cors) app.enableCors(cors);
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useBodyParser('json', { type: JSON_MEDIA_TYPES, limit: JSON_BODY_LIMIT });
   // Bank statements (camt.053) arrive as XML, often zipped; 10,000 entries are a few MB.
   app.useBodyParser('raw', { type: UPLOAD_MEDIA_TYPES, limit: UPLOAD_BODY_LIMIT });
   // Errors thrown before routing (e.g. malformed JSON in the body parser) need the filter too.
   app.useGlobalFilters(new ProblemFilter());
   // No enableShutdownHooks(): Nest would re-raise SIGINT and kill the process before the
   // callers (main.ts, scripts/start.ts) have stopped the worker, Temporal and the database.
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Vertragswerk contract and billing API')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+  const document = withProblemResponses(
+    SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Vertragswerk contract and billing API').setVersion('1').addBearerAuth().build()),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'v1/openapi.json' });
   return app;

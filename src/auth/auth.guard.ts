@@ -1,19 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import { createParamDecorator, HttpStatus, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, HttpStatus, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import { APP_CONFIG, PRISMA } from '../app/tokens';
+import { ApiOperatorsOnly } from '../http/openapi';
 import { ProblemCode, ProblemError } from '../http/problem';
 import type { Principal } from './principal';
 
 const ROLES = Symbol('roles');
 const PUBLIC = Symbol('public');
 
-/** Restricts a route to operators. */
-export const OperatorOnly = () => SetMetadata(ROLES, ['operator']);
+/** Restricts a route to operators (and documents the 403 a customer gets). */
+export const OperatorOnly = () => applyDecorators(SetMetadata(ROLES, ['operator']), ApiOperatorsOnly());
 /** Marks a route as needing no token (health, docs, signed webhooks). */
 export const Public = () => SetMetadata(PUBLIC, true);
 
