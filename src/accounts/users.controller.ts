@@ -6,7 +6,7 @@ import { ZodPipe } from '../http/zod-body';
 import type { CreateUserBody } from './account.schema';
 import { CreateUserSchema } from './account.schema';
 import { UsersService } from './users.service';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -21,6 +21,7 @@ export class UsersController {
   }
 
   @Post()
+  @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Add a user', description: '`{ name, email }` → `201` member. 409 `USER_EXISTS`; 422 `SEAT_LIMIT_REACHED` when no seat is free.' })
   @ApiZodBody(CreateUserSchema)
   add(@Param('id') id: string, @Body(new ZodPipe(CreateUserSchema)) body: CreateUserBody, @CurrentPrincipal() principal: Principal) {

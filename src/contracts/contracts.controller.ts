@@ -6,7 +6,7 @@ import { ZodPipe } from '../http/zod-body';
 import type { CreateContractBody, ListContractsQuery } from './contract.schema';
 import { CreateContractSchema, ListContractsSchema } from './contract.schema';
 import { ContractsService } from './contracts.service';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 
 
 @ApiTags('contracts')
@@ -16,6 +16,7 @@ export class ContractsController {
   constructor(private readonly contracts: ContractsService) {}
 
   @Post()
+  @ApiProblems(404, 409, 422)
   @ApiOperation({ summary: 'Create a contract', description: "Starts the contract's workflow. `trial: true` starts a 30-day `plus` trial; `customerId` is for operators (customers create for themselves). `201` contract." })
   @ApiZodBody(CreateContractSchema)
   create(

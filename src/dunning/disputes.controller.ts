@@ -7,7 +7,7 @@ import { PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import type { PrismaClient } from '../database/prisma-client';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { ProblemError } from '../http/problem';
 import { isUuid } from '../http/uuid';
 import { ZodPipe } from '../http/zod-body';
@@ -51,6 +51,7 @@ export class DisputesController {
   constructor(private readonly disputes: DisputesService) {}
 
   @Put()
+  @ApiProblems(409)
   @OperatorOnly()
   @HttpCode(200)
   @ApiOperation({
@@ -63,6 +64,7 @@ export class DisputesController {
   }
 
   @Delete()
+  @ApiProblems(409)
   @OperatorOnly()
   @ApiOperation({ summary: 'Lift a dispute hold', description: 'Operators. The remaining steps move by the length of the hold. → the invoice with `dunning.onHold: false`.' })
   lift(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {

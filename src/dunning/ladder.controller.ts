@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '../auth/auth.guard';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { PutLadderBody } from './ladder.schema';
 import { ladderView, PutLadderSchema } from './ladder.schema';
@@ -24,6 +24,7 @@ export class LadderController {
   }
 
   @Put()
+  @ApiProblems(422)
   @OperatorOnly()
   @ApiOperation({
     summary: 'Replace the dunning ladder',

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PSP } from '../app/tokens';
 import { OperatorOnly } from '../auth/auth.guard';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { ProblemError } from '../http/problem';
 import { ZodPipe } from '../http/zod-body';
 import { SandboxChargebackSchema } from '../payments/payments.schema';
@@ -17,6 +17,7 @@ export class SandboxPspController {
   constructor(@Inject(PSP) private readonly psp: PspRef) {}
 
   @Post('chargebacks')
+  @ApiProblems(404, 409)
   @OperatorOnly()
   @HttpCode(202)
   @ApiOperation({ summary: 'Simulate a chargeback (sandbox, local PSP)', description: 'Operators. The local PSP posts a signed `chargeback` event for the succeeded charge `paymentId` to `POST /v1/webhooks/psp`. 404 for an unknown charge, 409 for one that did not succeed.' })
