@@ -6,7 +6,7 @@ import type { Clock } from '../app/clock';
 import { APP_CONFIG, CLOCK } from '../app/tokens';
 import { Public } from '../auth/auth.guard';
 import type { AppConfig } from '../config/config';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { RateLimitExempt } from '../security/rate-limit';
 import { PrintPartnerEventSchema } from './print-partner-event';
 import { PrintPartnerWebhookService } from './print-partner-webhook.service';
@@ -31,6 +31,7 @@ export class PrintPartnerWebhookController {
   }
 
   @Post('print-partner')
+  @ApiProblems(401)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receive a print-partner status report',

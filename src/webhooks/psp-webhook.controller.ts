@@ -8,7 +8,7 @@ import { Public } from '../auth/auth.guard';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import { localDateOf } from '../domain/calendar';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { ProblemError } from '../http/problem';
 import { Metrics, METRICS } from '../observability/metrics';
 import { LedgerSignals } from '../payments/ledger-signals';
@@ -38,6 +38,7 @@ export class PspWebhookController {
   ) {}
 
   @Post('psp')
+  @ApiProblems(401)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receive a PSP payment report',
@@ -53,6 +54,7 @@ export class PspWebhookController {
   }
 
   @Post('stripe')
+  @ApiProblems(401, 404)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receive a Stripe event (PSP=stripe)',
