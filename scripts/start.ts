@@ -219,6 +219,11 @@ async function withTimeout(promise: Promise<unknown>, ms: number, onTimeout: () 
  * it keeps serving until stop() tears it down after the worker. The wrapper execs (setsid does
  * not fork here: the SDK's child is no process group leader), so the SDK's handle still names
  * the server process.
+ *
+ * Out of our group, nothing would stop the server when this process is killed (kill -9, an OOM
+ * kill): a watchdog the wrapper leaves behind checks every second whether its owner (the
+ * process that spawned the wrapper: this one) still lives, and sends the server SIGTERM once
+ * it does not. It ignores Ctrl-C's SIGINT and ends with the server.
  */
 function inOwnSession(binary: string, dir: string): string {
   if (process.platform === 'win32') return binary;
@@ -229,6 +234,10 @@ function inOwnSession(binary: string, dir: string): string {
     [
       '#!/bin/sh',
       '# Written by scripts/start.ts: runs the Temporal server in its own session (see inOwnSession).',
+      '# Watchdog: $$ stays the server after exec; it is stopped once its owner ($PPID) is gone.',
+      'owner=$PPID',
+      'server=$$',
+      `( trap '' INT; while kill -0 "$server" 2>/dev/null; do if ! kill -0 "$owner" 2>/dev/null; then kill -TERM "$server" 2>/dev/null; exit 0; fi; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
       `if command -v setsid >/dev/null 2>&1; then exec setsid ${quoted} "$@"; fi`,
       `exec perl -MPOSIX -e 'POSIX::setsid(); exec @ARGV or die "exec: $!\\n"' ${quoted} "$@"`,
       '',

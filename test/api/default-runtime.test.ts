@@ -5,7 +5,7 @@
  * resumed, cancelled and ended: no 5xx, every response and the GET after it show the effect.
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { apiClient } from '../helpers/platform';
@@ -43,31 +43,42 @@ async function call(what: string, method: string, url: string, options: Paramete
   return res;
 }
 
-beforeAll(async () => {
+/** Spawns `start.js --sandbox` on the embedded defaults; resolves once it printed its API line. */
+async function startSandboxProcess(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   if (!fs.existsSync(START_SCRIPT)) throw new Error(`${START_SCRIPT} is missing: run \`npm run build\` first (npm test does).`);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', OPERATOR_TOKEN: TOKEN };
   // The embedded defaults: no external database or mail server.
   delete env.DATABASE_URL;
   delete env.SMTP_URL;
-  const started = Date.now();
-  child = spawn(process.execPath, [START_SCRIPT, '--sandbox'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawned = spawn(process.execPath, [START_SCRIPT, '--sandbox'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`start:sandbox printed no API line within 120 s:\n${output}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`start:sandbox printed no API line within 120 s:\n${text}`)), 120_000);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /API:\s+(http:\/\/\S+)/.exec(output);
+      text += chunk.toString();
+      const match = /API:\s+(http:\/\/\S+)/.exec(text);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
       }
     };
-    child?.stdout?.on('data', onData);
-    child?.stderr?.on('data', onData);
-    child?.once('exit', (code) => reject(new Error(`start:sandbox exited with ${code}:\n${output}`)));
+    spawned.stdout?.on('data', onData);
+    spawned.stderr?.on('data', onData);
+    spawned.once('exit', (code) => reject(new Error(`start:sandbox exited with ${code}:\n${text}`)));
   });
-  process.stderr.write(`[default-runtime] start:sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${url}\n`);
+  return { child: spawned, url, output: () => text };
+}
+
+beforeAll(async () => {
+  const started = Date.now();
+  const platform = await startSandboxProcess();
+  child = platform.child;
+  output = platform.output();
+  platform.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  platform.child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  process.stderr.write(`[default-runtime] start:sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${platform.url}\n`);
   expect(output).toMatch(/embedded PostgreSQL/i);
-  api = apiClient(url);
+  api = apiClient(platform.url);
 }, 150_000);
 
 afterAll(async () => {
@@ -167,3 +178,29 @@ test('Ctrl-C stops the platform and removes the sandbox data (database included)
   expect(await exited).toBe(0);
   if (runDir) expect(fs.existsSync(path.isAbsolute(runDir) ? runDir : path.join(root, runDir))).toBe(false);
 }, 60_000);
+
+test('kill -9 of the start process: the Temporal server it started stops within seconds (no orphan on its port)', async () => {
+  const killed = await startSandboxProcess();
+  const pid = killed.child.pid as number;
+  // The time-skipping server is the start process's child (in a session of its own).
+  const servers = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, comm]) => comm?.startsWith('temporal'))
+    .map(([p]) => Number(p));
+  expect(servers).toHaveLength(1);
+  const exited = new Promise((resolve) => killed.child.once('exit', resolve));
+  killed.child.kill('SIGKILL');
+  await exited;
+  const alive = (p: number) => {
+    try {
+      process.kill(p, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 10_000;
+  while (alive(servers[0]) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(alive(servers[0])).toBe(false);
+}, 150_000);
