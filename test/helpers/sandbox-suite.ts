@@ -27,6 +27,8 @@ export interface SandboxSuiteOptions {
   customerName?: string;
   /** Customers' e-mails are `<emailPrefix>-<n>@example.org` (default `kunde`). */
   emailPrefix?: string;
+  /** Passed to startTestPlatform (e.g. `configure` to change the platform's configuration). */
+  platform?: Parameters<typeof startTestPlatform>[1];
 }
 
 /** Fields of `POST /v1/customers`; those not given get a unique name and e-mail, `business` and `customerAddress`. */
@@ -65,7 +67,7 @@ export function sandboxSuite(options: SandboxSuiteOptions = {}): SandboxSuite {
   let started: { platform: TestPlatform; api: ApiClient } | undefined;
 
   beforeAll(async () => {
-    const platform = await startTestPlatform('sandbox');
+    const platform = await startTestPlatform('sandbox', options.platform);
     started = { platform, api: apiClient(platform.url) };
     if (!options.dunning) {
       // Stories about other things do not pay their invoices: the operators' ladder starts ten
