@@ -52,6 +52,8 @@ import { SuppressionController } from '../suppression/suppression.controller';
 import { SuppressionService } from '../suppression/suppression.service';
 import { PrintPartnerWebhookController } from '../webhooks/print-partner-webhook.controller';
 import { PrintPartnerWebhookService } from '../webhooks/print-partner-webhook.service';
+import { PingenWebhookController } from '../webhooks/pingen-webhook.controller';
+import { PingenWebhookService } from '../webhooks/pingen-webhook.service';
 import type { Clock, SandboxControl } from './clock';
 import { systemClock } from './clock';
 import { APP_CONFIG, AUDIT_LOG, CLOCK, PRISMA, PSP, SANDBOX_CONTROL, TEMPORAL_CLIENT } from './tokens';
@@ -94,6 +96,7 @@ export class AppModule {
       LettersService,
       InvoicesService,
       PrintPartnerWebhookService,
+      PingenWebhookService,
       LedgerSignals,
       PaymentsService,
       DestructionsService,
@@ -118,6 +121,7 @@ export class AppModule {
       InvoicesController,
       ContractInvoicesController,
       PrintPartnerWebhookController,
+      PingenWebhookController,
       PspWebhookController,
       PaymentsController,
       ContractAccountController,

@@ -102,6 +102,8 @@ const envSchema = z.object({
   PINGEN_CLIENT_ID: z.string().min(1).optional(),
   PINGEN_CLIENT_SECRET: z.string().min(1).optional(),
   PINGEN_ORGANISATION_ID: z.string().min(1).optional(),
+  /** `signing_key` of the webhooks registered at Pingen (`POST /v1/webhooks/pingen`, header `Signature`); chosen by the operator, at least 16 characters. */
+  PINGEN_WEBHOOK_SIGNING_KEY: z.string().min(16).optional(),
   /** Pingen delivery product (e.g. `fast`, `cheap`, `registered`; which ones exist depends on the country). */
   PINGEN_DELIVERY_PRODUCT: z.string().min(1).default('fast'),
   PINGEN_PRINT_MODE: z.enum(['simplex', 'duplex']).default('simplex'),
@@ -159,7 +161,7 @@ function isOrigin(value: string): boolean {
 const STRIPE_REQUIRED_KEYS = ['STRIPE_API_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
 
 /** Keys that must be set when PRINT_PARTNER=pingen. */
-const PINGEN_REQUIRED_KEYS = ['PINGEN_API_URL', 'PINGEN_IDENTITY_URL', 'PINGEN_CLIENT_ID', 'PINGEN_CLIENT_SECRET', 'PINGEN_ORGANISATION_ID'] as const;
+const PINGEN_REQUIRED_KEYS = ['PINGEN_API_URL', 'PINGEN_IDENTITY_URL', 'PINGEN_CLIENT_ID', 'PINGEN_CLIENT_SECRET', 'PINGEN_ORGANISATION_ID', 'PINGEN_WEBHOOK_SIGNING_KEY'] as const;
 
 /** Connections the API needs besides the worker's activities (requests, idempotency records, health). */
 const API_CONNECTIONS = 10;
@@ -243,6 +245,8 @@ export type PingenConfig = Readonly<{
   deliveryProduct: string;
   printMode: 'simplex' | 'duplex';
   printSpectrum: 'grayscale' | 'color';
+  /** Key of Pingen's webhook signatures (PINGEN_WEBHOOK_SIGNING_KEY). */
+  webhookSigningKey: string;
 }>;
 
 /** Letters: which partner prints them, and the secret of its status webhook. */
@@ -357,6 +361,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               deliveryProduct: e.PINGEN_DELIVERY_PRODUCT,
               printMode: e.PINGEN_PRINT_MODE,
               printSpectrum: e.PINGEN_PRINT_SPECTRUM,
+              webhookSigningKey: e.PINGEN_WEBHOOK_SIGNING_KEY as string,
             }
           : null,
     },

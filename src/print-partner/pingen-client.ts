@@ -25,7 +25,7 @@ const UPLOAD_REUSE_MARGIN_MS = 5 * 60_000;
 const JSON_API = 'application/vnd.api+json';
 
 /** Options of {@link createPingenPrintPartner}: the configuration plus seams for tests. */
-export interface PingenClientOptions extends PingenConfig {
+export interface PingenClientOptions extends Omit<PingenConfig, 'webhookSigningKey'> {
   requestTimeoutMs?: number;
   uploadTimeoutMs?: number;
   /** Milliseconds since the epoch; for the token and upload expiry. */

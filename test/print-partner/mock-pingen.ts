@@ -2,8 +2,10 @@
  * A local stand-in for Pingen's identity service, letter API and signed-URL storage: it serves
  * the documented endpoints, checks the protocol on every request (failures become 400 answers
  * and entries in `violations`), honours Idempotency-Key like Pingen does, and fails on request.
+ * It also sends Pingen's webhooks (`sendWebhook`) to the URLs registered per event category
+ * (`POST /organisations/{org}/webhooks` or `registerWebhook`), signed with their signing key.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -30,6 +32,39 @@ export interface MockLetter {
 /** How the next `POST …/letters` fails: before creating anything, after creating (answer lost), or a status with an error body. */
 export type LetterFault = { kind: 'before-create'; status: number } | { kind: 'after-create'; status: number } | { kind: 'reject'; status: number } | { kind: 'hang'; ms: number };
 
+/** Pingen's webhook event categories. */
+export type WebhookCategory = 'sent' | 'undeliverable' | 'issues';
+
+/** A webhook registered at the mock (Pingen's `webhooks` resource). */
+export interface MockWebhook {
+  id: string;
+  category: WebhookCategory;
+  url: string;
+  signingKey: string;
+}
+
+/** One webhook the mock sent, and the platform's answer. */
+export interface WebhookDelivery {
+  url: string;
+  rawBody: string;
+  /** The `Signature` header sent (absent when the test removed it). */
+  signature: string | undefined;
+  eventId: string;
+  status: number;
+  body: unknown;
+}
+
+/** What `sendWebhook` puts in the body, and how it signs (defaults: as Pingen would). */
+export interface WebhookOptions {
+  /** The letter event's id (`relationships.event`); default a new UUID. */
+  eventId?: string;
+  /** The letter event's `code` (e.g. `file_too_many_pages`) and the webhook's `reason`. */
+  code?: string;
+  reason?: string;
+  /** Sign with this key instead of the registered one; `null` sends no `Signature`. */
+  signingKey?: string | null;
+}
+
 export interface MockPingen {
   apiUrl: string;
   identityUrl: string;
@@ -42,7 +77,33 @@ export interface MockPingen {
   letterFaults: LetterFault[];
   /** Answers the next API request (not the token) with 401 once. */
   revokeTokens(): void;
+  /** Registered webhooks, by category (the API route or `registerWebhook`). */
+  webhooks: MockWebhook[];
+  registerWebhook(category: WebhookCategory, url: string, signingKey: string): MockWebhook;
+  /** Sends the `category` webhook about `letterId` to its registered URL, like Pingen: JSON:API, signed. */
+  sendWebhook(category: WebhookCategory, letterId: string, options?: WebhookOptions): Promise<WebhookDelivery>;
+  /** Sends a delivered webhook's bytes and signature again (Pingen's retry). */
+  resendWebhook(delivery: WebhookDelivery): Promise<WebhookDelivery>;
   close(): Promise<void>;
+}
+
+/** Options of the Pingen client (src/print-partner/pingen-client.ts) that talk to `mock`. */
+export function mockPingenOptions(mock: Pick<MockPingen, 'apiUrl' | 'identityUrl'>) {
+  return {
+    apiUrl: mock.apiUrl,
+    identityUrl: mock.identityUrl,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    organisationId: ORGANISATION_ID,
+    deliveryProduct: 'fast',
+    printMode: 'simplex',
+    printSpectrum: 'grayscale',
+  } as const;
+}
+
+/** Pingen's signature: lowercase hex HMAC-SHA256 of the raw body with the signing key, no prefix. */
+export function pingenSignature(signingKey: string, rawBody: string): string {
+  return createHmac('sha256', signingKey).update(rawBody).digest('hex');
 }
 
 const JSON_API = 'application/vnd.api+json';
@@ -63,7 +124,68 @@ export async function startMockPingen(): Promise<MockPingen> {
     revokeTokens: () => {
       validTokens = new Set();
     },
+    webhooks: [],
+    registerWebhook: (category, url, signingKey) => {
+      const webhook = { id: randomUUID(), category, url, signingKey };
+      mock.webhooks.push(webhook);
+      return webhook;
+    },
+    sendWebhook: async (category, letterId, options = {}) => {
+      const webhook = mock.webhooks.find((candidate) => candidate.category === category);
+      if (!webhook) throw new Error(`mock Pingen: no webhook registered for ${category}`);
+      const eventId = options.eventId ?? randomUUID();
+      const rawBody = webhookBody(category, letterId, eventId, webhook.url, options);
+      const key = options.signingKey === undefined ? webhook.signingKey : options.signingKey;
+      return postWebhook(webhook.url, rawBody, key === null ? undefined : pingenSignature(key, rawBody), eventId);
+    },
+    resendWebhook: (delivery) => postWebhook(delivery.url, delivery.rawBody, delivery.signature, delivery.eventId),
     close: async () => undefined,
+  };
+
+  /** The body Pingen sends (the shape of its SDKs' test vector: JSON:API, `included` letter and event). */
+  const webhookBody = (category: WebhookCategory, letterId: string, eventId: string, url: string, options: WebhookOptions): string => {
+    const letter = mock.letters.find((candidate) => candidate.id === letterId);
+    const at = pingenTimestamp(new Date());
+    const { code, name, letterStatus } = {
+      sent: { code: 'sent', name: 'Letter sent', letterStatus: 'sent' },
+      undeliverable: { code: 'undeliverable', name: 'Letter undeliverable', letterStatus: 'undeliverable' },
+      issues: { code: 'file_too_many_pages', name: 'Page limit exceeded', letterStatus: 'action_required' },
+    }[category];
+    const reason = options.reason ?? name;
+    const organisation = { type: 'organisations', id: ORGANISATION_ID };
+    return JSON.stringify({
+      data: {
+        type: `webhook_${category}`,
+        id: randomUUID(),
+        attributes: { reason, url, created_at: at },
+        relationships: {
+          organisation: { links: { related: `${base}/api/organisations/${ORGANISATION_ID}` }, data: organisation },
+          letter: { links: { related: `${base}/api/organisations/${ORGANISATION_ID}/deliveries/letters/${letterId}` }, data: { type: 'letters', id: letterId } },
+          event: { data: { type: 'letters_events', id: eventId } },
+        },
+      },
+      included: [
+        { ...organisation, attributes: { name: 'Vertragswerk Test', status: 'active' } },
+        {
+          type: 'letters',
+          id: letterId,
+          attributes: { status: letterStatus, file_original_name: letter?.attributes.file_original_name ?? 'letter.pdf', address: 'Erika Mustermann\nHeidestraße 17\n51147 Köln', tracking_number: null, created_at: at, updated_at: at },
+        },
+        { type: 'letters_events', id: eventId, attributes: { code: options.code ?? code, name, producer: 'Pingen', location: '', has_image: false, data: [], emitted_at: at, created_at: at, updated_at: at } },
+      ],
+    });
+  };
+
+  const postWebhook = async (url: string, rawBody: string, signature: string | undefined, eventId: string): Promise<WebhookDelivery> => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': JSON_API, ...(signature === undefined ? {} : { signature }) }, body: rawBody });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON: the text */
+    }
+    return { url, rawBody, signature, eventId, status: response.status, body };
   };
 
   const send = (res: ServerResponse, status: number, body: unknown, type = JSON_API): void => {
@@ -112,6 +234,15 @@ export async function startMockPingen(): Promise<MockPingen> {
       });
     }
     if (route === `POST /api/organisations/${ORGANISATION_ID}/deliveries/letters`) return createLetter(req, res, body);
+    if (route === `POST /api/organisations/${ORGANISATION_ID}/webhooks`) {
+      const document = JSON.parse(body.toString('utf8')) as { data?: { type?: string; attributes?: { event_category?: string; url?: string; signing_key?: string } } };
+      const attributes = document.data?.attributes;
+      if (document.data?.type !== 'webhooks' || !attributes?.url || !attributes.signing_key || !['sent', 'undeliverable', 'issues'].includes(attributes.event_category ?? '')) {
+        return violation(res, `webhook: ${body.toString('utf8')}`);
+      }
+      const webhook = mock.registerWebhook(attributes.event_category as WebhookCategory, attributes.url, attributes.signing_key);
+      return send(res, 201, { data: { id: webhook.id, type: 'webhooks', attributes: { event_category: webhook.category, url: webhook.url, signing_key: webhook.signingKey } } });
+    }
     return send(res, 404, { errors: [{ title: `no route ${route}` }] });
   };
 
@@ -161,4 +292,9 @@ export async function startMockPingen(): Promise<MockPingen> {
       server.close(() => resolve());
     });
   return mock;
+}
+
+/** Pingen's timestamps: `2024-04-26T09:54:38+0200` (UTC here). */
+function pingenTimestamp(at: Date): string {
+  return `${at.toISOString().slice(0, 19)}+0000`;
 }

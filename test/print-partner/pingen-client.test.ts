@@ -1,7 +1,7 @@
 import { createPingenPrintPartner, pingenIdempotencyKey, type PingenClientOptions } from '../../src/print-partner/pingen-client';
 import { PrintPartnerRejectedError, PrintPartnerTransientError, type SubmitLetterInput } from '../../src/print-partner/print-partner';
 import { freePort } from '../helpers/ports';
-import { CLIENT_ID, CLIENT_SECRET, ORGANISATION_ID, startMockPingen, type MockPingen } from './mock-pingen';
+import { CLIENT_ID, CLIENT_SECRET, mockPingenOptions, ORGANISATION_ID, startMockPingen, type MockPingen } from './mock-pingen';
 
 const PDF = Buffer.from('%PDF-1.7\n% a dunning letter\n%%EOF\n');
 
@@ -24,17 +24,7 @@ afterEach(async () => {
 });
 
 function client(overrides: Partial<PingenClientOptions> = {}) {
-  return createPingenPrintPartner({
-    apiUrl: mock.apiUrl,
-    identityUrl: mock.identityUrl,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    organisationId: ORGANISATION_ID,
-    deliveryProduct: 'fast',
-    printMode: 'simplex',
-    printSpectrum: 'grayscale',
-    ...overrides,
-  });
+  return createPingenPrintPartner({ ...mockPingenOptions(mock), ...overrides });
 }
 
 const letterPosts = () => mock.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/deliveries/letters'));

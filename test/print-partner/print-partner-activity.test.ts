@@ -149,9 +149,11 @@ describe('sendLetter', () => {
       items: [
         {
           id: result.letterId,
+          contractId,
           communicationId: result.communicationId,
           kind: 'dunning_letter_1',
           status: 'posted',
+          error: null,
           partnerLetterId: result.partnerLetterId,
           submittedAt: NOW.toISOString(),
           invoiceId: '6f1d8a3e-8d0c-4a57-9d43-0f4a3a2a9b11',

@@ -9,6 +9,7 @@ const PINGEN = {
   PINGEN_CLIENT_ID: 'id',
   PINGEN_CLIENT_SECRET: 'secret',
   PINGEN_ORGANISATION_ID: 'org',
+  PINGEN_WEBHOOK_SIGNING_KEY: 'pingen-signing-key-0815',
 };
 
 describe('print partner configuration', () => {
@@ -25,8 +26,9 @@ describe('print partner configuration', () => {
   });
 
   it('Pingen needs every one of its keys (no built-in host)', () => {
-    expect(() => loadConfig({ PRINT_PARTNER: 'pingen' })).toThrow(/PRINT_PARTNER=pingen needs PINGEN_API_URL, PINGEN_IDENTITY_URL, PINGEN_CLIENT_ID, PINGEN_CLIENT_SECRET, PINGEN_ORGANISATION_ID/);
+    expect(() => loadConfig({ PRINT_PARTNER: 'pingen' })).toThrow(/PRINT_PARTNER=pingen needs PINGEN_API_URL, PINGEN_IDENTITY_URL, PINGEN_CLIENT_ID, PINGEN_CLIENT_SECRET, PINGEN_ORGANISATION_ID, PINGEN_WEBHOOK_SIGNING_KEY/);
     expect(() => loadConfig({ ...PINGEN, PINGEN_CLIENT_SECRET: undefined })).toThrow(/needs PINGEN_CLIENT_SECRET\./);
+    expect(() => loadConfig({ ...PINGEN, PINGEN_WEBHOOK_SIGNING_KEY: undefined })).toThrow(/needs PINGEN_WEBHOOK_SIGNING_KEY\./);
     const { printPartner } = loadConfig(PINGEN);
     expect(printPartner.pingen).toEqual({
       apiUrl: 'http://pingen.test/api',
@@ -37,12 +39,14 @@ describe('print partner configuration', () => {
       deliveryProduct: 'fast',
       printMode: 'simplex',
       printSpectrum: 'grayscale',
+      webhookSigningKey: 'pingen-signing-key-0815',
     });
     expect(createPrintPartner(printPartner, { clock: systemClock }).partner.name).toBe('pingen');
   });
 
   it('rejects a short webhook secret and non-HTTP URLs', () => {
     expect(() => loadConfig({ PRINT_PARTNER_WEBHOOK_SECRET: 'short' })).toThrow(/PRINT_PARTNER_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...PINGEN, PINGEN_WEBHOOK_SIGNING_KEY: 'fifteen-chars-x' })).toThrow(/PINGEN_WEBHOOK_SIGNING_KEY/);
     expect(() => loadConfig({ ...PINGEN, PINGEN_API_URL: 'ftp://pingen.test' })).toThrow(/PINGEN_API_URL/);
   });
 });
