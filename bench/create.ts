@@ -16,7 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BaselineActivities, openWorkflow } from './baseline.workflow';
-import { Bench, createContract, createCustomer, customerToken, pool } from './helpers';
+import { Bench, createContract, createCustomer, customerToken, times } from './helpers';
 import { log, machineLine, millis, parseBenchArgs, perSecond, printTable, ratio, seconds } from './report';
 
 /** p50 and p99 of durations in ms. */
@@ -37,15 +37,11 @@ async function timeCalls(n: number, concurrency: number, task: (i: number) => Pr
   const latencies: number[] = [];
   let retries = 0;
   const started = performance.now();
-  await pool(
-    Array.from({ length: n }, (_, i) => i),
-    concurrency,
-    async (i) => {
-      const t0 = performance.now();
-      retries += (await task(i)) ?? 0;
-      latencies.push(performance.now() - t0);
-    },
-  );
+  await times(n, concurrency, async (i) => {
+    const t0 = performance.now();
+    retries += (await task(i)) ?? 0;
+    latencies.push(performance.now() - t0);
+  });
   return { seconds: (performance.now() - started) / 1000, latencies, retries };
 }
 

@@ -33,7 +33,7 @@ import { startEmbeddedPostgres } from '../scripts/embedded-postgres';
 import { applyMigrations, findRepoRoot } from '../scripts/migrate';
 import { resolveTemporalCli, resolveTemporalTestServer } from '../scripts/temporal-binaries';
 import { apiClient } from '../test/helpers/platform';
-import { log, seconds } from './report';
+import { log } from './report';
 
 export const OPERATOR_TOKEN = 'bench-operator-token-0123456789';
 const DEFAULT_PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -60,6 +60,15 @@ export async function pool<T>(items: readonly T[], limit: number, task: (item: T
         await task(items[index] as T, index);
       }
     }),
+  );
+}
+
+/** `task(0)` … `task(n − 1)` with at most `limit` running at a time. */
+export function times(n: number, limit: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  return pool(
+    Array.from({ length: n }, (_, i) => i),
+    limit,
+    task,
   );
 }
 

@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import type { BaselineActivities, baselineWorkflow } from './baseline.workflow';
 import type { ApiResponse } from './helpers';
-import { advance, Bench, createContract, createCustomer, expectStatus, pool, processCpuSeconds, settle, sleep, waitUntil } from './helpers';
+import { advance, Bench, createContract, createCustomer, expectStatus, pool, times, processCpuSeconds, settle, sleep, waitUntil } from './helpers';
 import { log, machineLine, parseBenchArgs, perSecond, printTable, ratio, seconds } from './report';
 
 /** 15.01.2027 10:00 Berlin: the contracts start (and get their start-day invoice). */
@@ -213,18 +213,14 @@ async function invoiceRun(bench: Bench, n: number, concurrency: number): Promise
   expectStatus(await advance(url, { to: START_AT }), 'advance to 15.01.');
   const createStarted = performance.now();
   let pendingRetries = 0;
-  await pool(
-    Array.from({ length: n }, (_, i) => i),
-    concurrency,
-    async (i) => {
-      const customerId = await createCustomer(url, `Bench Praxis ${i + 1}`, `bench-${i + 1}@example.org`);
-      // While the start-day invoices of the contracts before it occupy the activity slots, a
-      // contract's first activity can wait longer than the API waits for it (503
-      // CONTRACT_PENDING): retried with the same Idempotency-Key, as the API asks.
-      const { retries } = await createContract(url, { customerId, plan: 'plus', seats: 3 }, `bench-${id}-contract-${i + 1}`);
-      pendingRetries += retries;
-    },
-  );
+  await times(n, concurrency, async (i) => {
+    const customerId = await createCustomer(url, `Bench Praxis ${i + 1}`, `bench-${i + 1}@example.org`);
+    // While the start-day invoices of the contracts before it occupy the activity slots, a
+    // contract's first activity can wait longer than the API waits for it (503
+    // CONTRACT_PENDING): retried with the same Idempotency-Key, as the API asks.
+    const { retries } = await createContract(url, { customerId, plan: 'plus', seats: 3 }, `bench-${id}-contract-${i + 1}`);
+    pendingRetries += retries;
+  });
   const createSeconds = (performance.now() - createStarted) / 1000;
   log(`${n} customers and contracts created through the API in ${createSeconds.toFixed(1)} s (${concurrency} clients; ${pendingRetries} retries after 503 CONTRACT_PENDING / 409)`);
   await waitUntil('the start-day invoices', async () => {

@@ -11,7 +11,7 @@
  * | P2 | bench/invoice-run.ts | monthly invoice run over N contracts ÷ one-timer-one-no-op-activity workflows; N = 1000 |
  * | P3 | bench/memory.ts      | worker RSS per open cached contract workflow ÷ per waiting trivial workflow; N = 10,000 |
  * | P4 | bench/lifetime.ts    | 100 contracts through 7+ years to destruction in sandbox mode ÷ trivial workflows with as many timers |
- * | P5 | bench/latency.ts     | p50/p99 of GET /v1/contracts/{id} at a fixed rate ÷ GET /v1/health/live; 200 req/s for 10 s |
+ * | P5 | bench/latency.ts     | p50/p99 of GET /v1/contracts/{id} at a fixed rate ÷ GET /health/live; 200 req/s for 10 s |
  * | P6 | bench/documents.ts   | invoice PDFs and e-invoices per second on one core ÷ a one-line PDF/A-3b |
  */
 import { spawn } from 'node:child_process';
