@@ -1,0 +1,111 @@
+/**
+ * Fault tier (docs/fault-injection.md): the worker process is SIGKILLed again and again while
+ * contracts are created and cancelled (start-day invoices being issued, rendered, mailed and
+ * posted; welcome and cancellation mails being sent) and started again each time. Once every
+ * workflow has settled, every invoice, mail and letter exists exactly once.
+ */
+import type { FaultStack } from './fault-harness';
+import {
+  busyWorkflows,
+  createContract,
+  droppedLetters,
+  duplicateMails,
+  FAULT_TOKEN,
+  invoiceSequences,
+  ledger,
+  note,
+  pool,
+  retryUnavailable,
+  secondsSince,
+  sleep,
+  startFaultStack,
+  waitFor,
+} from './fault-harness';
+
+const EMAIL_CONTRACTS = 10;
+const POST_CONTRACTS = 6;
+const CONTRACTS = EMAIL_CONTRACTS + POST_CONTRACTS;
+/** Kills, each after 1.5–4 s of the worker running. */
+const KILLS = 5;
+
+let stack: FaultStack | undefined;
+
+beforeAll(async () => {
+  stack = await startFaultStack({ name: 'worker-sigkill' });
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+test(`${CONTRACTS} contracts created and cancelled while the worker is SIGKILLed ${KILLS} times: every invoice, mail and letter exactly once`, async () => {
+  const s = stack as FaultStack;
+  const started = Date.now();
+  let killing = true;
+  const kills: string[] = [];
+  const killer = (async () => {
+    while (killing && kills.length < KILLS) {
+      await sleep(1_500 + Math.random() * 2_500);
+      if (!killing) break;
+      await s.worker.kill();
+      kills.push(`${secondsSince(started)} s`);
+      await s.worker.start();
+    }
+  })();
+
+  const labels = Array.from({ length: CONTRACTS }, (_, i) => `sigkill-${i}`);
+  let contracts: Awaited<ReturnType<typeof createContract>>[];
+  try {
+    contracts = await pool(labels, 4, (label, i) => createContract(s, label, i < EMAIL_CONTRACTS ? 'email' : 'post'));
+    note('worker-sigkill', `${CONTRACTS} contracts created after ${secondsSince(started)} s`);
+    await pool(contracts, 4, async (contract) => {
+      const res = await retryUnavailable(() =>
+        s.api('POST', `/v1/contracts/${contract.id}/cancellation`, { token: FAULT_TOKEN, body: { confirm: true }, headers: { 'idempotency-key': `cancel-${contract.id}` } }),
+      );
+      expect({ status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({ status: 200, body: 'ok' });
+    });
+    note('worker-sigkill', `${CONTRACTS} contracts cancelled after ${secondsSince(started)} s`);
+    await killer;
+  } finally {
+    killing = false;
+  }
+  note('worker-sigkill', `worker killed at ${kills.join(', ')}; started ${s.worker.starts} times`);
+
+  const ids = contracts.map((c) => c.workflowId);
+  const expectedMails = CONTRACTS * 2 + EMAIL_CONTRACTS;
+  await waitFor(
+    'every workflow settled',
+    async () => {
+      const l = await ledger(s);
+      return l.invoices.length >= CONTRACTS && Object.keys(l.sinkByMessageId).length >= expectedMails && l.letters.length >= POST_CONTRACTS && (await busyWorkflows(s, ids)).length === 0;
+    },
+    8 * 60_000,
+    async () => JSON.stringify({ ledger: await ledger(s), busy: await busyWorkflows(s, ids) }),
+    2_000,
+  );
+  note('worker-sigkill', `settled after ${secondsSince(started)} s`);
+
+  const l = await ledger(s);
+  // Invoices: one per contract, numbers gapless from 1.
+  expect(invoiceSequences(l)).toEqual(Array.from({ length: CONTRACTS }, (_, i) => i + 1));
+  expect(new Set(l.invoices.map((i) => i.contractId)).size).toBe(CONTRACTS);
+  // Communications: each exactly once per contract, all sent.
+  expect(l.communications).toEqual({
+    'contract-started/email/sent': CONTRACTS,
+    'cancellation-confirmed/email/sent': CONTRACTS,
+    'invoice-issued/email/sent': EMAIL_CONTRACTS,
+    'invoice/letter/sent': POST_CONTRACTS,
+  });
+  for (const contract of contracts) expect(Object.values(l.perContract[contract.id]).every((n) => n === 1)).toBe(true);
+  // The SMTP sink: every mail arrived exactly once (by its Message-ID, derived from the idempotency key).
+  expect(duplicateMails(l)).toEqual({});
+  expect(l.sinkTotal).toBe(expectedMails);
+  // Letters: one per postal invoice, handed to the partner once (one drop-folder entry each).
+  expect(l.letters).toHaveLength(POST_CONTRACTS);
+  expect(l.letters.every((letter) => letter.partnerLetterId !== null)).toBe(true);
+  expect(droppedLetters(s).sort()).toEqual(l.letters.map((letter) => letter.partnerLetterId).sort());
+  // Nothing waits for an operator, and the worker never died on its own.
+  expect(l.attention).toEqual([]);
+  expect(s.worker.crashes).toEqual([]);
+  expect(kills).toHaveLength(KILLS);
+}, 10 * 60_000);
