@@ -6,7 +6,7 @@ import { ZodPipe } from '../http/zod-body';
 import type { CreateContractBody, ListContractsQuery } from './contract.schema';
 import { CreateContractSchema, ListContractsSchema } from './contract.schema';
 import { ContractsService } from './contracts.service';
-import { ApiProblems, ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 
 
 @ApiTags('contracts')
@@ -28,6 +28,7 @@ export class ContractsController {
   }
 
   @Get()
+  @ApiZodQuery(ListContractsSchema)
   @ApiOperation({ summary: 'List contracts', description: 'Customers see their own, operators all. Filters `status`, `customerId`, `needsAttention=true` (contracts with a step that failed for good); pages with `cursor` (`nextCursor`).' })
   list(@Query(new ZodPipe(ListContractsSchema)) query: ListContractsQuery, @CurrentPrincipal() principal: Principal) {
     return this.contracts.list(query, principal);

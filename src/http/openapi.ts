@@ -1,9 +1,23 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { ApiBody, ApiExtension } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiExtension, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 
 /** Documents a request body in the OpenAPI document from the zod schema that validates it. */
 export const ApiZodBody = (schema: z.ZodType) => ApiBody({ schema: z.toJSONSchema(schema, { io: 'input' }) as object });
+
+/**
+ * Documents a query's parameters from the zod object schema that validates it (each property a
+ * query parameter, with its JSON schema), so that clients and the fuzzing tier see the filters.
+ */
+export function ApiZodQuery(schema: z.ZodObject) {
+  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, { description?: string }>; required?: string[] };
+  return applyDecorators(
+    ...Object.entries(json.properties ?? {}).map(([name, property]) =>
+      ApiQuery({ name, required: json.required?.includes(name) ?? false, schema: property as object, description: property.description }),
+    ),
+  );
+}
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 const PROBLEM_REF = '#/components/schemas/Problem';

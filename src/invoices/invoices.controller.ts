@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, S
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import { ApiZodBody } from '../http/openapi';
+import { ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { ListInvoicesQuery, RecordUsageBody } from './invoice.schema';
 import { ListInvoicesSchema, RecordUsageSchema } from './invoice.schema';
@@ -15,6 +15,7 @@ export class InvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
   @Get()
+  @ApiZodQuery(ListInvoicesSchema)
   @OperatorOnly()
   @ApiOperation({ summary: 'List invoices (operators)', description: 'Filters `contractId`, `customerId`, `status`, `year`; ordered by number; pages with `cursor` (`nextCursor`, the last number of the page).' })
   list(@Query(new ZodPipe(ListInvoicesSchema)) query: ListInvoicesQuery) {

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags
 import type { Request } from 'express';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import { ApiZodBody } from '../http/openapi';
+import { ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { BankTransferBody, ListCollectionsQuery, ListUnmatchedQuery, PrepaymentBody, SepaReturnBody } from './payments.schema';
 import { BankTransferSchema, ListCollectionsSchema, ListUnmatchedSchema, PrepaymentSchema, SepaReturnSchema } from './payments.schema';
@@ -31,6 +31,7 @@ export class PaymentsController {
   }
 
   @Get('bank-transfers/unmatched')
+  @ApiZodQuery(ListUnmatchedSchema)
   @OperatorOnly()
   @ApiOperation({ summary: 'Transfers no invoice matched', description: 'Operators. Newest first; pages with `cursor`.' })
   unmatched(@Query(new ZodPipe(ListUnmatchedSchema)) query: ListUnmatchedQuery) {
@@ -62,6 +63,7 @@ export class PaymentsController {
   }
 
   @Get('sepa/collections')
+  @ApiZodQuery(ListCollectionsSchema)
   @OperatorOnly()
   @ApiOperation({ summary: 'SEPA collections', description: 'Operators. One collection per due date: `{ items: [{ id, dueOn, messageId, debits, total, pain008 }] }`.' })
   collections(@Query(new ZodPipe(ListCollectionsSchema)) query: ListCollectionsQuery) {

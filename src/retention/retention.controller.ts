@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '../auth/auth.guard';
-import { ApiZodBody } from '../http/openapi';
+import { ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import { DestructionsService } from './destructions.service';
 import { LegalHoldService } from './legal-hold.service';
@@ -15,6 +15,7 @@ export class RetentionController {
   constructor(private readonly destructions: DestructionsService) {}
 
   @Get('destructions')
+  @ApiZodQuery(ListDestructionsSchema)
   @OperatorOnly()
   @ApiOperation({
     summary: 'The destruction log (operators)',
