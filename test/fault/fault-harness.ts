@@ -391,6 +391,25 @@ export async function busyWorkflows(stack: FaultStack, workflowIds: readonly str
   return busy;
 }
 
+/**
+ * Waits until the workflows `ids` have nothing scheduled or running and at least `expected`
+ * invoices, distinct mails at the sink and letters exist (a settled state; the exact counts are
+ * the test's to assert).
+ */
+export async function settle(stack: FaultStack, ids: readonly string[], expected: { invoices: number; mails: number; letters: number }, timeoutMs: number): Promise<void> {
+  await waitFor(
+    'every workflow settled',
+    async () => {
+      const l = await ledger(stack);
+      const reached = l.invoices.length >= expected.invoices && Object.keys(l.sinkByMessageId).length >= expected.mails && l.letters.length >= expected.letters;
+      return reached && (await busyWorkflows(stack, ids)).length === 0;
+    },
+    timeoutMs,
+    async () => JSON.stringify({ ledger: await ledger(stack), busy: await busyWorkflows(stack, ids) }),
+    2_000,
+  );
+}
+
 /** What the platform did, counted from the database, the SMTP sink and the print partner. */
 export interface Ledger {
   invoices: { number: string; contractId: string; delivery: string }[];

@@ -6,7 +6,6 @@
  */
 import type { FaultStack } from './fault-harness';
 import {
-  busyWorkflows,
   createContract,
   droppedLetters,
   duplicateMails,
@@ -18,8 +17,8 @@ import {
   retryUnavailable,
   secondsSince,
   sleep,
+  settle,
   startFaultStack,
-  waitFor,
 } from './fault-harness';
 
 const EMAIL_CONTRACTS = 10;
@@ -73,16 +72,7 @@ test(`${CONTRACTS} contracts created and cancelled while the worker is SIGKILLed
 
   const ids = contracts.map((c) => c.workflowId);
   const expectedMails = CONTRACTS * 2 + EMAIL_CONTRACTS;
-  await waitFor(
-    'every workflow settled',
-    async () => {
-      const l = await ledger(s);
-      return l.invoices.length >= CONTRACTS && Object.keys(l.sinkByMessageId).length >= expectedMails && l.letters.length >= POST_CONTRACTS && (await busyWorkflows(s, ids)).length === 0;
-    },
-    8 * 60_000,
-    async () => JSON.stringify({ ledger: await ledger(s), busy: await busyWorkflows(s, ids) }),
-    2_000,
-  );
+  await settle(s, ids, { invoices: CONTRACTS, mails: expectedMails, letters: POST_CONTRACTS }, 8 * 60_000);
   note('worker-sigkill', `settled after ${secondsSince(started)} s`);
 
   const l = await ledger(s);
