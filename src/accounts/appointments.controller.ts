@@ -6,7 +6,7 @@ import { ZodPipe } from '../http/zod-body';
 import type { CreateAppointmentBody } from './account.schema';
 import { CreateAppointmentSchema } from './account.schema';
 import { AppointmentsService } from './appointments.service';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -21,6 +21,7 @@ export class AppointmentsController {
   }
 
   @Post()
+  @ApiProblems(422)
   @ApiOperation({ summary: 'Schedule an appointment', description: '`{ startsAt, participants }` → `201`. A conference (3+ participants) needs `plus` (422 `PLAN_FEATURE_MISSING`).' })
   @ApiZodBody(CreateAppointmentSchema)
   add(@Param('id') id: string, @Body(new ZodPipe(CreateAppointmentSchema)) body: CreateAppointmentBody, @CurrentPrincipal() principal: Principal) {

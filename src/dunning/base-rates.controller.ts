@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { OperatorOnly } from '../auth/auth.guard';
 import { isHalfYearStart } from '../domain/interest';
-import { ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import { BaseRatesService } from './base-rates.service';
 
@@ -31,6 +31,7 @@ export class BaseRatesController {
   }
 
   @Post()
+  @ApiProblems(409)
   @OperatorOnly()
   @ApiOperation({
     summary: "Add a half-year's base rate",

@@ -5,6 +5,7 @@ import { PRISMA, TEMPORAL_CLIENT } from '../app/tokens';
 import { Public } from '../auth/auth.guard';
 import type { PrismaClient } from '../database/prisma-client';
 import { ProblemError } from '../http/problem';
+import { ApiProblems } from '../http/openapi';
 
 @ApiTags('health')
 @Public()
@@ -25,6 +26,7 @@ export class HealthController {
 
   /** Ready when the database and Temporal answer. */
   @Get('ready')
+  @ApiProblems(503)
   @ApiOperation({ summary: 'Readiness: database and Temporal', description: '200 when PostgreSQL and Temporal answer, else 503 with `checks`.' })
   async ready() {
     // Public route: why a dependency is down (host, port, driver message) goes to the log only.

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, S
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import { ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { ListInvoicesQuery, RecordUsageBody } from './invoice.schema';
 import { ListInvoicesSchema, RecordUsageSchema } from './invoice.schema';
@@ -29,6 +29,7 @@ export class InvoicesController {
   }
 
   @Get(':id/pdf')
+  @ApiProblems(410)
   @ApiOperation({ summary: 'Download the invoice PDF', description: 'PDF/A-3 in DIN 5008 layout with the ZUGFeRD/Factur-X XML embedded. `410 RECORD_DESTROYED` after destruction.' })
   @ApiProduces('application/pdf')
   @Header('Content-Type', 'application/pdf')
@@ -38,6 +39,7 @@ export class InvoicesController {
   }
 
   @Get(':id/e-invoice')
+  @ApiProblems(410)
   @ApiOperation({ summary: 'Download the e-invoice', description: 'EN 16931 XRechnung 3.0 (UN/CEFACT CII) XML. `410 RECORD_DESTROYED` after destruction.' })
   @ApiProduces('application/xml')
   @Header('Content-Type', 'application/xml')
@@ -60,6 +62,7 @@ export class ContractInvoicesController {
   }
 
   @Post('usage')
+  @ApiProblems(409, 422)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Record usage (SMS invitations)',

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags
 import type { Request } from 'express';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import { ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { BankTransferBody, ListCollectionsQuery, ListUnmatchedQuery, PrepaymentBody, SepaReturnBody } from './payments.schema';
 import { BankTransferSchema, ListCollectionsSchema, ListUnmatchedSchema, PrepaymentSchema, SepaReturnSchema } from './payments.schema';
@@ -17,6 +17,7 @@ export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Post('bank-transfers')
+  @ApiProblems(422)
   @OperatorOnly()
   @HttpCode(201)
   @ApiOperation({
@@ -54,6 +55,7 @@ export class PaymentsController {
   }
 
   @Post('sepa/returns')
+  @ApiProblems(422)
   @OperatorOnly()
   @HttpCode(201)
   @ApiOperation({ summary: 'Book a returned SEPA debit', description: 'Operators. Reopens the invoice (`chargeback`) and books the bank’s return fee; once per end-to-end id. `422 UNKNOWN_END_TO_END_ID` for a debit never collected.' })
@@ -106,6 +108,7 @@ export class ContractAccountController {
   }
 
   @Post('prepayments')
+  @ApiProblems(409, 422)
   @HttpCode(201)
   @ApiOperation({
     summary: 'Top up a prepaid balance',

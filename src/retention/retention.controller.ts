@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '../auth/auth.guard';
-import { ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import { DestructionsService } from './destructions.service';
 import { LegalHoldService } from './legal-hold.service';
@@ -34,6 +34,7 @@ export class InvoiceLegalHoldController {
   constructor(private readonly legalHolds: LegalHoldService) {}
 
   @Put()
+  @ApiProblems(410)
   @OperatorOnly()
   @ApiOperation({
     summary: 'Place a legal hold on an invoice (operators)',

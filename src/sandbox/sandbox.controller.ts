@@ -6,6 +6,7 @@ import type { SandboxControl } from '../app/clock';
 import { SANDBOX_CONTROL } from '../app/tokens';
 import { ProblemError } from '../http/problem';
 import { ZodPipe } from '../http/zod-body';
+import { ApiProblems } from '../http/openapi';
 
 const AdvanceSchema = z.union([
   z.strictObject({ to: z.iso.datetime({ offset: true }) }),
@@ -28,6 +29,7 @@ export class SandboxController {
 
   /** Skips time; returns once every timer due by then has fired and workflows have settled. */
   @Post('advance')
+  @ApiProblems(422)
   @ApiOperation({ summary: 'Advance the sandbox clock', description: 'Body `{ to: instant }` or `{ by: ISO 8601 duration }`. Answers `{ now }` once every timer due by then has fired and the workflows have settled. The clock never moves backwards (422 `CLOCK_BACKWARDS`).' })
   @HttpCode(200)
   async advance(@Body(new ZodPipe(AdvanceSchema)) body: AdvanceBody) {

@@ -31,7 +31,7 @@ export class PrintPartnerWebhookController {
   }
 
   @Post('print-partner')
-  @ApiProblems(401)
+  @ApiProblems(401, 404)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receive a print-partner status report',

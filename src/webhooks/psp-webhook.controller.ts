@@ -38,7 +38,7 @@ export class PspWebhookController {
   ) {}
 
   @Post('psp')
-  @ApiProblems(401)
+  @ApiProblems(401, 404)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receive a PSP payment report',
