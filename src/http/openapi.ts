@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiExtension, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiExtension, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 
 /** Documents a request body in the OpenAPI document from the zod schema that validates it. */
@@ -18,6 +18,13 @@ export function ApiZodQuery(schema: z.ZodObject) {
     ),
   );
 }
+
+/**
+ * Documents a `200` answer that is not JSON (a PDF, XML, metrics text) with its media type; every
+ * other success answer is documented as JSON by withProblemResponses.
+ */
+export const ApiFileResponse = (mediaType: string, description = '') =>
+  ApiOkResponse({ description, content: { [mediaType]: { schema: { type: 'string', format: mediaType.startsWith('text/') ? undefined : 'binary' } } } });
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 const PROBLEM_REF = '#/components/schemas/Problem';
@@ -82,6 +89,7 @@ export const ApiOperatorsOnly = () => ApiExtension(OPERATORS_ONLY, true);
  * - routes with a body: 413;
  * - operators-only routes (`@OperatorOnly()`): 403;
  * - and each route's own, given with `@ApiProblems`.
+ * Success answers without a media type are JSON (`ApiFileResponse` documents the others).
  */
 export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
@@ -103,6 +111,9 @@ export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
         ...(own ?? []),
       ];
       for (const status of [...new Set(statuses)].sort()) operation.responses[status] ??= problemResponse(status);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (/^2\d\d$/.test(status) && response && !('$ref' in response) && !response.content) response.content = { 'application/json': { schema: {} } };
+      }
     }
   }
   return document;

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiFileResponse, ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { ListInvoicesQuery, RecordUsageBody } from './invoice.schema';
 import { ListInvoicesSchema, RecordUsageSchema } from './invoice.schema';
@@ -31,7 +31,7 @@ export class InvoicesController {
   @Get(':id/pdf')
   @ApiProblems(410)
   @ApiOperation({ summary: 'Download the invoice PDF', description: 'PDF/A-3 in DIN 5008 layout with the ZUGFeRD/Factur-X XML embedded. `410 RECORD_DESTROYED` after destruction.' })
-  @ApiProduces('application/pdf')
+  @ApiFileResponse('application/pdf')
   @Header('Content-Type', 'application/pdf')
   async pdf(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const { content, fileName } = await this.invoices.document(id, principal, 'pdf');
@@ -41,7 +41,7 @@ export class InvoicesController {
   @Get(':id/e-invoice')
   @ApiProblems(410)
   @ApiOperation({ summary: 'Download the e-invoice', description: 'EN 16931 XRechnung 3.0 (UN/CEFACT CII) XML. `410 RECORD_DESTROYED` after destruction.' })
-  @ApiProduces('application/xml')
+  @ApiFileResponse('application/xml')
   @Header('Content-Type', 'application/xml')
   async eInvoice(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const { content, fileName } = await this.invoices.document(id, principal, 'xrechnung');

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.guard';
+import { ApiFileResponse } from '../http/openapi';
 import { Metrics, METRICS, METRICS_CONTENT_TYPE } from './metrics';
 
 /** `GET /metrics` for Prometheus (no token; turn it off with METRICS_ENABLED=false or keep it off the public network). */
@@ -12,6 +13,7 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', METRICS_CONTENT_TYPE)
+  @ApiFileResponse('text/plain')
   @ApiOperation({ summary: 'Prometheus metrics', description: 'Text format 0.0.4: HTTP, activity and domain counters, process metrics (docs/observability.md).' })
   scrape(): Promise<string> {
     return this.metrics.exposition();

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiFileResponse, ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { BankTransferBody, ListCollectionsQuery, ListUnmatchedQuery, PrepaymentBody, SepaReturnBody } from './payments.schema';
 import { BankTransferSchema, ListCollectionsSchema, ListUnmatchedSchema, PrepaymentSchema, SepaReturnSchema } from './payments.schema';
@@ -74,7 +74,7 @@ export class PaymentsController {
 
   @Get('sepa/collections/:id/pain.008')
   @OperatorOnly()
-  @ApiProduces('application/xml')
+  @ApiFileResponse('application/xml')
   @Header('Content-Type', 'application/xml')
   @ApiOperation({ summary: 'The pain.008.001.08 message of a collection', description: 'Operators. ISO 20022 pain.008.001.08 (SEPA Core direct debit), FRST and RCUR in separate payment blocks.' })
   async pain008(@Param('id') id: string) {
@@ -99,7 +99,7 @@ export class ContractAccountController {
   }
 
   @Get('statement/pdf')
-  @ApiProduces('application/pdf')
+  @ApiFileResponse('application/pdf')
   @Header('Content-Type', 'application/pdf')
   @ApiOperation({ summary: 'The account statement as PDF', description: 'PDF/A-3b, DIN 5008 letter: every booking with the running balance, open items, payment instructions.' })
   async statementPdf(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
