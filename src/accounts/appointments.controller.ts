@@ -21,7 +21,7 @@ export class AppointmentsController {
   }
 
   @Post()
-  @ApiProblems(422)
+  @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Schedule an appointment', description: '`{ startsAt, participants }` → `201`. A conference (3+ participants) needs `plus` (422 `PLAN_FEATURE_MISSING`).' })
   @ApiZodBody(CreateAppointmentSchema)
   add(@Param('id') id: string, @Body(new ZodPipe(CreateAppointmentSchema)) body: CreateAppointmentBody, @CurrentPrincipal() principal: Principal) {
