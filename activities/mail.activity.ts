@@ -107,6 +107,8 @@ export interface MailActivityDeps {
   from: string;
   newId: () => string;
   now: () => Date;
+  /** Waits between attempts to store a sent mail (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** How long an attempt holds a mail it sends: longer than any mail activity's start-to-close timeout (5 minutes). */
@@ -186,10 +188,35 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
         throw ApplicationFailure.create({ message: reason, type: MAIL_FAILURE_TYPES.transient, nonRetryable: false, cause: asError(error) });
       }
 
-      await store.markSent(record.id, messageId, now());
+      // The SMTP server has the mail: storing that must not fail on a short database outage, or
+      // the retry would find the lease taken, wait for it, and send the mail a second time.
+      await untilStored(() => store.markSent(record.id, messageId, now()), deps.sleep ?? sleep);
       return { communicationId: record.id, status: 'sent', messageId };
     },
   };
+}
+
+/**
+ * Backoff of storing `sent` after the SMTP server took the mail: 0.5 s doubling to 8 s, 90 s in
+ * all (a database outage of a minute; below the 2-minute start-to-close of a notice mail).
+ */
+const STORE_SENT_BACKOFF_MS = { initial: 500, max: 8_000, total: 90_000 };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs `store` until it succeeds; rethrows its last error once the backoff is used up. */
+async function untilStored(store: () => Promise<void>, wait: (ms: number) => Promise<void>): Promise<void> {
+  let delay = STORE_SENT_BACKOFF_MS.initial;
+  for (let waited = 0; ; waited += delay, delay = Math.min(delay * 2, STORE_SENT_BACKOFF_MS.max)) {
+    try {
+      return await store();
+    } catch (error) {
+      if (waited >= STORE_SENT_BACKOFF_MS.total) throw error;
+      await wait(delay);
+    }
+  }
 }
 
 function describeSmtpError(error: unknown): string {
