@@ -6,7 +6,7 @@ import { ZodPipe } from '../http/zod-body';
 import type { CancelContractBody, ChangePlanBody, ChangeSeatsBody, ConvertTrialBody, PaymentMethodBody } from './contract.schema';
 import { CancelContractSchema, ChangePlanSchema, ChangeSeatsSchema, ConvertTrialSchema, PaymentMethodSchema } from './contract.schema';
 import { ContractCommandsService } from './contract-commands.service';
-import { ApiProblems, ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiResource, ApiZodBody } from '../http/openapi';
 
 /** Commands on a contract: cancellation, plan change, trial conversion, pause, seats. Each answers 200 with the contract. */
 @ApiTags('contracts')
@@ -23,6 +23,7 @@ export class ContractCommandsController {
   }
 
   @Post('cancellation')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Cancel the contract', description: 'Needs `confirm: true` (§ 312k BGB); `deleteData: true` deletes personal data at the end. Operators may record a phone or letter notice (`receivedAt`, `channel`, `reason`). Drops a pending downgrade. 409 `ALREADY_CANCELLED`.' })
   @HttpCode(200)
@@ -32,6 +33,7 @@ export class ContractCommandsController {
   }
 
   @Delete('cancellation')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Revoke the pending cancellation', description: 'Possible until the end of `endsOn`; a later cancellation counts from its own receipt. 409 `NOTHING_TO_REVOKE`, `NOTICE_PERIOD_OVER`.' })
   revokeCancellation(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
@@ -39,6 +41,7 @@ export class ContractCommandsController {
   }
 
   @Post('plan-change')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Change the plan', description: 'Upgrade basis → plus applies now. Downgrade plus → basis needs `acceptTerms: true` and takes effect the day after the notice end (`pendingPlanChange`). 409 `PLAN_CHANGE_BLOCKED` during a trial or while a cancellation is pending.' })
   @HttpCode(200)
@@ -48,6 +51,7 @@ export class ContractCommandsController {
   }
 
   @Delete('plan-change')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Revoke the pending downgrade', description: 'Possible until it takes effect. 409 `NOTHING_TO_REVOKE`.' })
   revokePlanChange(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
@@ -55,6 +59,7 @@ export class ContractCommandsController {
   }
 
   @Post('conversion')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Convert the trial to a paid contract', description: "`{ plan, paymentMethod }` during the trial; the contract is paid from the day after the trial's last day. 409 `NOT_IN_TRIAL`, `ALREADY_CONVERTED`." })
   @HttpCode(200)
@@ -64,6 +69,7 @@ export class ContractCommandsController {
   }
 
   @Post('pause')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Pause the contract', description: 'Active contracts only. Base fees stop, the pause fee applies, features are read-only. 409 `NOT_ACTIVE`, `ALREADY_PAUSED`.' })
   @HttpCode(200)
@@ -72,6 +78,7 @@ export class ContractCommandsController {
   }
 
   @Delete('pause')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Resume the paused contract', description: '409 `NOT_PAUSED`.' })
   resume(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
@@ -79,6 +86,7 @@ export class ContractCommandsController {
   }
 
   @Put('seats')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Change the number of seats', description: "`{ seats }`; within the plan's limit (422 `SEAT_LIMIT_REACHED`) and not below the number of users (422 `SEATS_BELOW_USERS`)." })
   @ApiZodBody(ChangeSeatsSchema)
@@ -99,6 +107,7 @@ export class ContractCommandsController {
   }
 
   @Put('payment-method')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({
     summary: 'Set the payment method',
@@ -110,6 +119,7 @@ export class ContractCommandsController {
   }
 
   @Delete('payment-method')
+  @ApiResource('Contract')
   @ApiProblems(409, 422)
   @ApiOperation({ summary: 'Remove the payment method', description: 'Revokes the SEPA mandate or removes the card; the contract pays by bank transfer (`type: "transfer"`).' })
   removePaymentMethod(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {

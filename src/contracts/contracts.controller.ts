@@ -6,7 +6,7 @@ import { ZodPipe } from '../http/zod-body';
 import type { CreateContractBody, ListContractsQuery } from './contract.schema';
 import { CreateContractSchema, ListContractsSchema } from './contract.schema';
 import { ContractsService } from './contracts.service';
-import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiProblems, ApiResource, ApiZodBody, ApiZodQuery } from '../http/openapi';
 
 
 @ApiTags('contracts')
@@ -16,6 +16,7 @@ export class ContractsController {
   constructor(private readonly contracts: ContractsService) {}
 
   @Post()
+  @ApiResource('Contract', 201)
   @ApiProblems(404, 409, 422)
   @ApiOperation({ summary: 'Create a contract', description: "Starts the contract's workflow. `trial: true` starts a 30-day `plus` trial; `customerId` is for operators (customers create for themselves). `201` contract." })
   @ApiZodBody(CreateContractSchema)
@@ -28,6 +29,7 @@ export class ContractsController {
   }
 
   @Get()
+  @ApiResource('ContractPage')
   @ApiZodQuery(ListContractsSchema)
   @ApiOperation({ summary: 'List contracts', description: 'Customers see their own, operators all. Filters `status`, `customerId`, `needsAttention=true` (contracts with a step that failed for good); pages with `cursor` (`nextCursor`).' })
   list(@Query(new ZodPipe(ListContractsSchema)) query: ListContractsQuery, @CurrentPrincipal() principal: Principal) {
@@ -35,6 +37,7 @@ export class ContractsController {
   }
 
   @Get(':id')
+  @ApiResource('Contract')
   @ApiOperation({ summary: 'Get a contract', description: "404 for unknown or someone else's contract." })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.contracts.get(id, principal);

@@ -1,7 +1,9 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiExtension, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiExtension, ApiOkResponse, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import type { ResourceName } from './resource-schemas';
+import { RESOURCE_SCHEMAS } from './resource-schemas';
 
 /** Documents a request body in the OpenAPI document from the zod schema that validates it. */
 export const ApiZodBody = (schema: z.ZodType) => ApiBody({ schema: z.toJSONSchema(schema, { io: 'input' }) as object });
@@ -25,6 +27,10 @@ export function ApiZodQuery(schema: z.ZodObject) {
  */
 export const ApiFileResponse = (mediaType: string, description = '') =>
   ApiOkResponse({ description, content: { [mediaType]: { schema: { type: 'string', format: mediaType.startsWith('text/') ? undefined : 'binary' } } } });
+
+/** Documents a JSON success answer with a resource schema (src/http/resource-schemas.ts). */
+export const ApiResource = (name: ResourceName, status = 200) =>
+  ApiResponse({ status, description: '', content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } });
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 const PROBLEM_REF = '#/components/schemas/Problem';
@@ -92,7 +98,7 @@ export const ApiOperatorsOnly = () => ApiExtension(OPERATORS_ONLY, true);
  * Success answers without a media type are JSON (`ApiFileResponse` documents the others).
  */
 export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...RESOURCE_SCHEMAS, Problem: PROBLEM_SCHEMA } };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];

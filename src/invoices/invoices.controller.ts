@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, S
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OperatorOnly } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
-import { ApiFileResponse, ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiFileResponse, ApiProblems, ApiResource, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body';
 import type { ListInvoicesQuery, RecordUsageBody } from './invoice.schema';
 import { ListInvoicesSchema, RecordUsageSchema } from './invoice.schema';
@@ -15,6 +15,7 @@ export class InvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
   @Get()
+  @ApiResource('InvoicePage')
   @ApiZodQuery(ListInvoicesSchema)
   @OperatorOnly()
   @ApiOperation({ summary: 'List invoices (operators)', description: 'Filters `contractId`, `customerId`, `status`, `year`; ordered by number; pages with `cursor` (`nextCursor`, the last number of the page).' })
@@ -23,6 +24,7 @@ export class InvoicesController {
   }
 
   @Get(':id')
+  @ApiResource('Invoice')
   @ApiOperation({ summary: 'Get an invoice', description: 'Lines, VAT per rate, totals, open amount, due date, retention date. Customers see only their own (404 otherwise).' })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.invoices.get(id, principal);
@@ -56,6 +58,7 @@ export class ContractInvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
   @Get('invoices')
+  @ApiResource('InvoiceList')
   @ApiOperation({ summary: "List a contract's invoices", description: '`{ items: [invoice] }`, ordered by number.' })
   list(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.invoices.ofContract(id, principal);
