@@ -22,6 +22,10 @@ export function createPrismaCommunicationsStore(prisma: PrismaClient): Communica
       });
       return taken.count === 1;
     },
+    async renew(id, held, until) {
+      const renewed = await prisma.communication.updateMany({ where: { id, status: { not: 'sent' }, sendingUntil: held }, data: { sendingUntil: until } });
+      return renewed.count === 1;
+    },
     async release(id) {
       await prisma.communication.updateMany({ where: { id, status: { not: 'sent' } }, data: { sendingUntil: null } });
     },

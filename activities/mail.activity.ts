@@ -41,6 +41,8 @@ export interface CommunicationsStore {
    * (then false). Optional: a store without it relies on Temporal running one attempt at a time.
    */
   lease?(id: string, now: Date, until: Date): Promise<boolean>;
+  /** Extends the lease this attempt holds until `held` to `until` (false when it no longer holds it). */
+  renew?(id: string, held: Date, until: Date): Promise<boolean>;
   /** Gives a lease back after a failed send. */
   release?(id: string): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
@@ -109,10 +111,16 @@ export interface MailActivityDeps {
   now: () => Date;
   /** Waits between attempts to store a sent mail (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
+  /** Length of the send lease (default {@link SEND_LEASE_MS}; tests pass a short one). */
+  sendLeaseMs?: number;
 }
 
-/** How long an attempt holds a mail it sends: longer than any mail activity's start-to-close timeout (5 minutes). */
-const SEND_LEASE_MS = 6 * 60_000;
+/**
+ * How long an attempt holds a mail it sends; the live attempt renews it every third of that while
+ * the SMTP transaction runs. An attempt killed mid-send (its worker died) blocks a retry for at
+ * most this long, not for the whole activity timeout.
+ */
+const SEND_LEASE_MS = 30_000;
 
 const NO_RECIPIENT_REASON = 'No recipient address (none on file or personal data deleted); nothing sent';
 
@@ -170,14 +178,17 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
       // Two attempts of one mail at once (a timed-out attempt still running beside its retry): only
       // the one holding the lease sends; the other is retried and then finds the mail sent.
       const startedAt = now();
-      if (store.lease && !(await store.lease(record.id, startedAt, new Date(startedAt.getTime() + SEND_LEASE_MS)))) {
+      const leaseMs = deps.sendLeaseMs ?? SEND_LEASE_MS;
+      if (store.lease && !(await store.lease(record.id, startedAt, new Date(startedAt.getTime() + leaseMs)))) {
         throw ApplicationFailure.create({ message: `Mail ${idempotencyKey} is being sent by another attempt`, type: MAIL_FAILURE_TYPES.inProgress, nonRetryable: false });
       }
 
       let messageId: string;
+      const renewal = renewWhileSending(store, record.id, new Date(startedAt.getTime() + leaseMs), leaseMs, now);
       try {
         ({ messageId } = await sendRenderedMail(transport, { from, to, ...rendered, idempotencyKey, attachments: input.attachments }));
       } catch (error) {
+        await renewal.stop();
         await store.release?.(record.id);
         const reason = describeSmtpError(error);
         if (isPermanentSmtpError(error)) {
@@ -188,10 +199,34 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
         throw ApplicationFailure.create({ message: reason, type: MAIL_FAILURE_TYPES.transient, nonRetryable: false, cause: asError(error) });
       }
 
+      await renewal.stop();
       // The SMTP server has the mail: storing that must not fail on a short database outage, or
       // the retry would find the lease taken, wait for it, and send the mail a second time.
       await untilStored(() => store.markSent(record.id, messageId, now()), deps.sleep ?? sleep);
       return { communicationId: record.id, status: 'sent', messageId };
+    },
+  };
+}
+
+/**
+ * Renews the send lease every third of its length until `stop()`; a failed renewal is tried
+ * again at the next tick (the send goes on: it cannot be taken back).
+ */
+function renewWhileSending(store: CommunicationsStore, id: string, firstUntil: Date, leaseMs: number, now: () => Date): { stop(): Promise<void> } {
+  if (!store.renew) return { stop: async () => undefined };
+  const renew = store.renew.bind(store);
+  let held = firstUntil;
+  let inFlight: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    inFlight = inFlight.then(async () => {
+      const until = new Date(now().getTime() + leaseMs);
+      if (await renew(id, held, until).catch(() => false)) held = until;
+    });
+  }, leaseMs / 3);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
     },
   };
 }

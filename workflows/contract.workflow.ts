@@ -30,6 +30,7 @@ import type { BillingActivities } from '../activities/billing.activity';
 import type { InvoiceDeliveryActivities } from '../activities/invoice-delivery.types';
 import type { ContractActivities } from '../activities/contract-activities';
 import type { ActivityConcern, ActivityQueues } from '../src/temporal/activity-queues';
+import { ACTIVITY_HEARTBEAT_TIMEOUT } from '../src/temporal/heartbeat-timeout';
 import type { PaymentActivities } from '../activities/payments.types';
 import type { DunningActivities } from '../activities/dunning.types';
 import type { RetentionActivities, RetentionStatus } from '../activities/retention.activity';
@@ -123,7 +124,9 @@ const dunningDb = proxyActivities<Pick<DunningActivities, 'startDunning' | 'reco
  * tests) runs them on its own queue.
  */
 function routedActivities(queues: ActivityQueues | undefined) {
-  const on = (concern: ActivityConcern) => (queues ? { taskQueue: queues[concern] } : {});
+  // Heartbeats (sent by the worker while an activity runs): a worker that dies mid-way is noticed
+  // after the heartbeat timeout, not after the whole start-to-close timeout.
+  const on = (concern: ActivityConcern) => ({ heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT, ...(queues ? { taskQueue: queues[concern] } : {}) });
   return {
     mail: proxyActivities<Pick<ContractActivities, 'notifyCustomer'>>({ startToCloseTimeout: '2m', retry: MAIL_RETRY, ...on('mail') }),
     // Rendering documents and talking to SMTP or the print partner takes longer than a database write.
@@ -137,7 +140,7 @@ function routedActivities(queues: ActivityQueues | undefined) {
 }
 type RoutedActivities = ReturnType<typeof routedActivities>;
 // Destruction deletes rows, documents and print copies in batches.
-const retention = proxyActivities<RetentionActivities>({ startToCloseTimeout: '5m', retry: DATABASE_RETRY });
+const retention = proxyActivities<RetentionActivities>({ startToCloseTimeout: '5m', heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT, retry: DATABASE_RETRY });
 
 /** Input of a new contract workflow, or of its continuation after continue-as-new. */
 export type ContractWorkflowInput =

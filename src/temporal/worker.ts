@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ActivityInterceptorsFactory, NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { WorkerConfig } from '../config/config';
+import { heartbeatWhileRunning } from './heartbeat';
 
 /** Interceptors and sinks of the worker (logs, metrics, tracing: src/observability/platform-observability.ts). */
 export interface WorkerInstrumentation {
@@ -53,7 +54,8 @@ export async function createContractWorkers(options: {
           maxConcurrentActivityTaskExecutions: queue.maxConcurrentActivities,
           ...(queue.activitiesPerSecond !== null ? { maxTaskQueueActivitiesPerSecond: queue.activitiesPerSecond } : {}),
           interceptors: {
-            activity: [...(instrumentation?.activity ?? [])],
+            // Heartbeats first: a dead worker's activity is retried after its heartbeat timeout (src/temporal/heartbeat.ts).
+            activity: [heartbeatWhileRunning, ...(instrumentation?.activity ?? [])],
             ...(runsWorkflows && !options.workflowBundle ? { workflowModules: [...(instrumentation?.workflowModules ?? [])] } : {}),
           },
           ...(runsWorkflows ? workflowOptions(config, options.workflowBundle, instrumentation) : {}),
