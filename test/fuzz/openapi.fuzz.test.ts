@@ -38,7 +38,7 @@ function schemathesisBinary(): string {
 /** Fixed, so a run is reproducible (`--seed`). */
 const SEED = 20270115;
 /** Test cases per operation and phase; with both runs ≥ MIN_REQUESTS requests in all. */
-const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 35);
+const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 30);
 const MIN_REQUESTS = 5_000;
 /**
  * Checks: no 5xx, and every answer as the document describes it (status code, content type,
