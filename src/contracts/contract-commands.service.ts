@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
+import { idempotentIdFor } from '../http/idempotency-context';
 import { isWorkflowGone } from '../temporal/workflow-gone';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Clock } from '../app/clock';
@@ -121,7 +122,7 @@ export class ContractCommandsService {
       // The generic Args cannot be matched to executeUpdate's overloads; the definitions are typed in messages.ts.
       state = await this.temporal.workflow
         .getHandle(row.workflowId)
-        .executeUpdate(update as unknown as UpdateDefinition<ContractState, [unknown]>, { args: args as unknown as [unknown] });
+        .executeUpdate(update as unknown as UpdateDefinition<ContractState, [unknown]>, { args: args as unknown as [unknown], ...updateIdOf(update.name) });
     } catch (error) {
       if (isWorkflowGone(error)) throw new DomainError(endedCode, 'The contract has ended.');
       throw error;
@@ -152,7 +153,7 @@ export class ContractCommandsService {
     if (principal.role !== 'operator') throw new ProblemError(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'Operators only', 'Only operators may retry a failed step.');
     const row = await this.contracts.find(id, principal);
     try {
-      const result = await this.temporal.workflow.getHandle(row.workflowId).executeUpdate(retryStepUpdate, { args: [step] });
+      const result = await this.temporal.workflow.getHandle(row.workflowId).executeUpdate(retryStepUpdate, { args: [step], ...updateIdOf(`${retryStepUpdate.name}-${step}`) });
       this.logger.log(`contract ${row.id}: operator retries step ${step}`);
       return { contractId: row.id, ...result };
     } catch (error) {
@@ -160,4 +161,13 @@ export class ContractCommandsService {
       throw error;
     }
   }
+}
+
+/**
+ * With an Idempotency-Key, the update id derives from it: a retry of a request whose update did
+ * reach the workflow gets that update's result from Temporal, not a second run of the command.
+ */
+function updateIdOf(what: string): { updateId?: string } {
+  const updateId = idempotentIdFor(what);
+  return updateId ? { updateId } : {};
 }

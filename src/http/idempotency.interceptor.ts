@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal';
 import type { AppConfig } from '../config/config';
 import type { PrismaClient } from '../database/prisma-client';
 import { Prisma } from '../generated/prisma/client';
+import { withIdempotencyKey } from './idempotency-context';
 import { ProblemError } from './problem';
 
 const HEADER = 'idempotency-key';
@@ -75,7 +76,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return stored.responseBody;
     }
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: null });
+      // The handler runs (on subscription) inside the key's context: see idempotency-context.ts.
+      const body = await withIdempotencyKey(id, () => lastValueFrom(next.handle(), { defaultValue: null }));
       await this.prisma.idempotentRequest.update({
         where: { key: id },
         data: { responseStatus: response.statusCode, responseBody: (body ?? null) as Prisma.InputJsonValue },

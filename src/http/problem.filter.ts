@@ -1,6 +1,6 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Request, Response } from 'express';
 import { DomainError } from '../domain/errors';
 import { JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT } from './body-limits';
@@ -44,6 +44,16 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof WorkflowUpdateFailedError && exception.cause instanceof ApplicationFailure && exception.cause.type) {
       const code = exception.cause.type;
       return new ProblemError(statusOfDomainCode(code), code, 'Not allowed in the contract state', exception.cause.message);
+    }
+    if (exception instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnavailable(exception)) {
+      // A worker restarting, Temporal unreachable: nothing the request did wrong, and a retry with
+      // the same Idempotency-Key is safe (a command's update id derives from it).
+      return new ProblemError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemCode.UNAVAILABLE,
+        'Contract workflow unavailable',
+        "The contract's workflow did not answer in time (a worker may be restarting); retry the request with the same Idempotency-Key.",
+      );
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -90,4 +100,15 @@ function isBodyParserError(e: unknown): e is { message: string; type: string; st
   if (typeof e !== 'object' || e === null) return false;
   const { type, status, message } = e as { type?: unknown; status?: unknown; message?: unknown };
   return typeof type === 'string' && /^(entity|encoding|charset|request|stream|parameters)\./.test(type) && typeof status === 'number' && typeof message === 'string';
+}
+
+/** gRPC status codes (grpc/doc/statuscodes.md). */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/** A Temporal RPC that failed because the server was unreachable or too slow (not because of the request). */
+function isTemporalUnavailable(e: unknown): boolean {
+  if (!(e instanceof ServiceError)) return false;
+  const code = (e.cause as { code?: unknown } | undefined)?.code;
+  return code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED;
 }

@@ -46,6 +46,20 @@ test('a retried cancellation answers 200 again instead of 409, and sends one con
   expect(comms.body.items.filter((c: { template: string }) => c.template === 'cancellation-confirmed')).toHaveLength(1);
 });
 
+test('a command whose update reached the workflow but whose answer was lost (the key released, as after a 503): the retry gets that update\'s result, not 409', async () => {
+  const contract = (await api('POST', '/v1/contracts', { token: customer.token, body: { plan: 'basis' } })).body;
+  const first = await api('POST', `/v1/contracts/${contract.id}/cancellation`, { token: customer.token, body: { confirm: true }, headers: withKey('cancel-lost') });
+  expect(first.status).toBe(200);
+  // The API stored nothing for the key (it gave up waiting, or died before storing the answer).
+  await p.prisma.idempotentRequest.deleteMany({ where: { key: `customer:${customer.id}:cancel-lost` } });
+  const retry = await api('POST', `/v1/contracts/${contract.id}/cancellation`, { token: customer.token, body: { confirm: true }, headers: withKey('cancel-lost') });
+  expect({ status: retry.status, code: retry.body.code }).toEqual({ status: 200, code: undefined });
+  expect(retry.body.cancellation).toEqual(first.body.cancellation);
+  await api('POST', '/v1/sandbox/clock/advance', { token: OPERATOR_TOKEN, body: { by: 'PT0S' } });
+  const comms = await api('GET', `/v1/contracts/${contract.id}/communications`, { token: customer.token });
+  expect(comms.body.items.filter((c: { template: string }) => c.template === 'cancellation-confirmed')).toHaveLength(1);
+});
+
 test('the same key with another body is 422; a failed request releases its key; keys are per caller', async () => {
   await api('POST', '/v1/contracts', { token: customer.token, body: { plan: 'basis' }, headers: withKey('k-2') });
   const reused = await api('POST', '/v1/contracts', { token: customer.token, body: { plan: 'plus' }, headers: withKey('k-2') });
