@@ -125,6 +125,10 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /v1/webhooks/psp': { kind: 'signed', body: (p) => ({ eventId: 'evt-isolation', type: 'payment.succeeded', reference: p.invoiceNumber }) },
   'POST /v1/webhooks/stripe': { kind: 'signed', body: () => ({ id: 'evt_isolation', type: 'payment_intent.succeeded' }) },
   'POST /v1/webhooks/print-partner': { kind: 'signed', body: () => ({ eventId: 'evt-isolation', letterId: randomUUID(), status: 'returned' }) },
+  'POST /v1/webhooks/pingen': {
+    kind: 'signed',
+    body: () => ({ data: { type: 'webhook_undeliverable', id: randomUUID(), attributes: {}, relationships: { letter: { data: { type: 'letters', id: randomUUID() } } } } }),
+  },
 };
 
 /** `path` with its `{name}` parameters filled in. */
