@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const pick = (iteration: number): InvoiceDocumentData => invoices[iteration % invoices.length] as InvoiceDocumentData;
   const pdfs = await Promise.all(invoices.map((data) => renderInvoicePdf(data)));
 
-  const baseline = await measure('baseline: 1-page PDF/A-3b, same font, one line', () => baselinePdf());
+  const baseline = await measure('1-page PDF/A-3b, same font, one line', () => baselinePdf());
   const results = [
     baseline,
     await measure('invoice PDF (renderInvoicePdf)', (i) => renderInvoicePdf(pick(i))),
