@@ -12,9 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connection';
-import { msToTs, tsToMs } from '@temporalio/common/lib/time';
+import { Client as TemporalClient } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
@@ -26,6 +24,7 @@ import type { PrismaClient } from '../src/database/prisma-client';
 import { startSmtpSink } from '../src/mail/smtp-sink';
 import { startPlatform } from '../src/platform/platform';
 import type { RunningPlatform } from '../src/platform/platform';
+import { connectTimeSkippingClock, type TimeSkippingClock } from '../src/sandbox/time-skipping-clock';
 import { createTimeSkippingControl } from '../src/sandbox/time-skipping-control';
 import { ensureSearchAttributes } from '../src/temporal/search-attribute-registration';
 import { CONTRACT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
@@ -472,12 +471,13 @@ export class Bench {
     const prisma = createPrismaClient(database.url, { maxConnections: config.sizing.databasePoolSize });
     this.defer('Prisma', () => prisma.$disconnect());
     let sandbox: SandboxControl | undefined;
-    let clock: Awaited<ReturnType<typeof clockOf>> | null = null;
+    let clock: Awaited<ReturnType<typeof connectTimeSkippingClock>> | null = null;
     if (options.sandbox) {
-      clock = await clockOf(env);
+      // Its own connection without keepalive pings: advances here take minutes (time-skipping-clock.ts).
+      clock = await connectTimeSkippingClock(env.address);
       const connection = clock;
       this.defer('clock connection', () => connection.close());
-      sandbox = createTimeSkippingControl(clock.env, prisma, env.client);
+      sandbox = createTimeSkippingControl(clock.clock, prisma, env.client);
     }
     const platform = await timed(`platform started (${config.role === 'all' ? 'API + contract worker' : config.role})`, () =>
       startPlatform({ config, prisma, client: env.client, nativeConnection: env.nativeConnection, sandbox, workflowBundle: contractBundle, logger: false }),
@@ -526,37 +526,9 @@ export interface BenchPlatform {
   /** The extra bundles, in the order asked for. */
   bundles: { code: string }[];
   /** The sandbox clock's connection (sandbox mode only). */
-  clock: { env: TestWorkflowEnvironment; close: () => Promise<void> } | null;
+  clock: { clock: TimeSkippingClock; close: () => Promise<void> } | null;
   /** The Temporal server's process id, when it is a child of this process. */
   temporalPid: number | null;
 }
 
-/**
- * The sandbox clock's own connection to the test server: no keepalive pings and no retries.
- * The environment's default connection pings every 30 s; the test server (grpc-java) allows one
- * ping per 5 minutes and closes the connection ("too_many_pings") on the third, so an advance
- * whose work takes longer than about 90 s loses its `unlockTimeSkippingWithSleep` call, which the
- * retry interceptor then sends again with the full duration: the clock never arrives, and the
- * advance never answers (seen with 1,000 contracts). Only `sleep` and `currentTimeMs` of the
- * environment are used by createTimeSkippingControl.
- */
-export async function clockOf(env: TestWorkflowEnvironment): Promise<{ env: TestWorkflowEnvironment; close: () => Promise<void> }> {
-  const connection = await Connection.connect({
-    address: env.address,
-    channelArgs: { 'grpc.keepalive_time_ms': -1, 'grpc.keepalive_permit_without_calls': 0 },
-    interceptors: [],
-    [InternalConnectionOptionsSymbol]: { supportsTestService: true },
-  } as Parameters<typeof Connection.connect>[0]);
-  const testService = connection.testService;
-  if (!testService) throw new Error('no test service on the clock connection');
-  const clock = {
-    async sleep(ms: number) {
-      await testService.unlockTimeSkippingWithSleep({ duration: msToTs(ms) });
-    },
-    async currentTimeMs() {
-      return tsToMs((await testService.getCurrentTime({})).time);
-    },
-  };
-  return { env: clock as unknown as TestWorkflowEnvironment, close: () => connection.close() };
-}
 

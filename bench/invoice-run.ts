@@ -304,7 +304,7 @@ async function invoiceRun(bench: Bench, n: number, concurrency: number): Promise
   const advanceAnswer = runAdvance as ApiResponse | null;
   let advanceNote = '';
   if (!advanceAnswer) {
-    const serverNow = new Date(await clock.env.currentTimeMs()).toISOString();
+    const serverNow = new Date(await clock.clock.currentTimeMs()).toISOString();
     advanceNote = `no answer ${ADVANCE_ANSWER_WAIT_MS / 1000} s after the last invoice (server clock ${serverNow})`;
     log(`invoice run: the advance did not answer; ${advanceNote}`);
   } else if (advanceAnswer.status !== 200) {

@@ -27,6 +27,7 @@ import { installTemporalRuntime } from '../src/observability/temporal-runtime';
 import { startTracing } from '../src/observability/tracing';
 import { startSmtpSink } from '../src/mail/smtp-sink';
 import { startPlatform } from '../src/platform/platform';
+import { connectTimeSkippingClock } from '../src/sandbox/time-skipping-clock';
 import { createTimeSkippingControl } from '../src/sandbox/time-skipping-control';
 import { ensureSearchAttributes } from '../src/temporal/search-attribute-registration';
 import { CONTRACT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
@@ -159,12 +160,19 @@ async function main(): Promise<void> {
     const config: AppConfig = { ...base, databaseUrl, mail: { ...base.mail, smtpUrl }, sandbox, temporal: { ...base.temporal, address: env.address } };
     const prisma = createPrismaClient(databaseUrl);
     cleanups.push(() => prisma.$disconnect());
+    // The sandbox clock gets a connection of its own, without keepalive pings (long advances).
+    let sandboxControl: ReturnType<typeof createTimeSkippingControl> | undefined;
+    if (sandbox) {
+      const { clock, close } = await connectTimeSkippingClock(env.address);
+      cleanups.push(close);
+      sandboxControl = createTimeSkippingControl(clock, prisma, env.client);
+    }
     const platform = await startPlatform({
       config,
       prisma,
       client: env.client,
       nativeConnection: env.nativeConnection,
-      sandbox: sandbox ? createTimeSkippingControl(env, prisma) : undefined,
+      sandbox: sandboxControl,
       log,
       tracing,
     });

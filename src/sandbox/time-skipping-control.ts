@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SandboxControl } from '../app/clock';
 import type { PrismaClient } from '../database/prisma-client';
 import { isSettledAt, settledQuery } from '../../workflows/messages';
+import type { TimeSkippingClock } from './time-skipping-clock';
 
 /** How long `advanceTo` waits (real time) for workflows to settle before it gives up. */
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -12,8 +12,10 @@ const SETTLE_TIMEOUT_MS = 60_000;
  * The sandbox clock on Temporal's time-skipping test server: skipping fires every timer due
  * by the target; then every contract workflow touched is asked (query `settled`) whether it
  * has carried out its side effects, so a client can assert right after `advance` returns.
+ * `env` is the clock: a TestWorkflowEnvironment, or for long advances the ping-less connection of
+ * time-skipping-clock.ts.
  */
-export function createTimeSkippingControl(env: TestWorkflowEnvironment, prisma: PrismaClient, client: Client = env.client): SandboxControl {
+export function createTimeSkippingControl(env: TimeSkippingClock, prisma: PrismaClient, client: Client): SandboxControl {
   const logger = new Logger('SandboxClock');
   const now = async () => new Date(await env.currentTimeMs());
   let queue: Promise<unknown> = Promise.resolve();

@@ -74,7 +74,7 @@ export async function startTestPlatform(
     prisma,
     client: env.client,
     nativeConnection: env.nativeConnection,
-    sandbox: mode === 'sandbox' ? createTimeSkippingControl(env, prisma) : undefined,
+    sandbox: mode === 'sandbox' ? createTimeSkippingControl(env, prisma, env.client) : undefined,
     workflowBundle: 'workflowBundle' in bundle ? bundle.workflowBundle : undefined,
     logger: false,
     ...options.platform,
