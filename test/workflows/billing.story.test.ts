@@ -76,6 +76,8 @@ test('a pause that arrives before the start-day run: the run bills the active st
     ['2027-03-15', 3126],
     ['2027-04-01', 5974],
   ]);
+  // The patched branch (bill-due-runs-before-changes) for the replay tier.
+  await world.recordHistory(handle.workflowId, 'pause-before-start-run');
 });
 
 test('AT consumer at 20 %, reverse charge for an AT business with VAT ID, and a basis contract with no invoice', async () => {
