@@ -199,10 +199,12 @@ export function createMailActivities(deps: MailActivityDeps): MailActivities {
         throw ApplicationFailure.create({ message: reason, type: MAIL_FAILURE_TYPES.transient, nonRetryable: false, cause: asError(error) });
       }
 
-      await renewal.stop();
-      // The SMTP server has the mail: storing that must not fail on a short database outage, or
-      // the retry would find the lease taken, wait for it, and send the mail a second time.
+      // The SMTP server has the mail: store that first (every millisecond until then is a window in
+      // which a killed worker means a second send), and it must not fail on a short database outage.
+      // A renewal still in flight cannot undo it: renewals only touch records not yet sent.
+      const stopped = renewal.stop();
       await untilStored(() => store.markSent(record.id, messageId, now()), deps.sleep ?? sleep);
+      await stopped;
       return { communicationId: record.id, status: 'sent', messageId };
     },
   };
