@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PRISMA } from '../app/tokens';
 import type { PrismaClient } from '../database/prisma-client';
-import { ProblemError } from '../http/problem';
-import { statusesAdvancingTo } from '../letters/letter-status';
+import type { Prisma } from '../generated/prisma/client';
+import { applyLetterStatusEvent } from './letter-status-event';
 import type { PingenWebhookBody, PingenWebhookCategory, PingenWebhookEvent } from './pingen-webhook';
 
 /** `webhook_events.source` of Pingen's webhooks. */
@@ -39,21 +38,17 @@ export class PingenWebhookService {
    * id is stored right after Pingen accepted the letter).
    */
   async apply(event: PingenWebhookEvent, payload: PingenWebhookBody): Promise<PingenWebhookOutcome> {
-    const letter = await this.prisma.letter.findUnique({ where: { partnerLetterId: event.letterId }, select: { id: true, contractId: true } });
-    if (!letter) throw ProblemError.notFound('Letter');
-    const outcome = await this.prisma.$transaction(async (tx) => {
-      // The whole body is kept (it names the letter event and the reason); it holds no address.
-      const recorded = await tx.webhookEvent.createMany({
-        data: [{ id: randomUUID(), source: PINGEN_SOURCE, eventId: event.eventId, payload: withoutIncludedLetters(payload) }],
-        skipDuplicates: true,
-      });
-      const duplicate = recorded.count === 0;
-      const data = event.status === 'failed' ? { status: event.status, error: event.reason ?? ISSUE_WITHOUT_REASON } : { status: event.status };
-      // Conditional update: of two reports racing each other, only forward moves win.
-      const moved = duplicate ? { count: 0 } : await tx.letter.updateMany({ where: { id: letter.id, status: { in: [...statusesAdvancingTo(event.status)] } }, data });
-      const { status } = await tx.letter.findUniqueOrThrow({ where: { id: letter.id }, select: { status: true } });
-      return { eventId: event.eventId, category: event.category, letterId: event.letterId, status, applied: moved.count > 0, duplicate };
+    // The whole body is kept (it names the letter event and the reason); it holds no address.
+    const applied = await applyLetterStatusEvent(this.prisma, {
+      source: PINGEN_SOURCE,
+      eventId: event.eventId,
+      partnerLetterId: event.letterId,
+      status: event.status,
+      ...(event.status === 'failed' ? { error: event.reason ?? ISSUE_WITHOUT_REASON } : {}),
+      payload: withoutIncludedLetters(payload),
     });
+    const { letter } = applied;
+    const outcome: PingenWebhookOutcome = { eventId: event.eventId, category: event.category, letterId: event.letterId, status: applied.status, applied: applied.applied, duplicate: applied.duplicate };
     if (!outcome.duplicate && event.category === 'issues') {
       // The operator's signal at 3 a.m.: the letter will not go out until the issue is resolved at Pingen.
       this.logger.error(
@@ -71,7 +66,7 @@ export class PingenWebhookService {
  * The body without the included letter's attributes (they carry the recipient's address, and
  * webhook_events holds no personal data); the letter event (code, name) stays.
  */
-function withoutIncludedLetters(payload: PingenWebhookBody): object {
-  if (!payload.included) return payload;
-  return { ...payload, included: payload.included.map((item) => (item.type === 'letters_events' ? item : { type: item.type, id: item.id })) };
+function withoutIncludedLetters(payload: PingenWebhookBody): Prisma.InputJsonValue {
+  if (!payload.included) return payload as Prisma.InputJsonValue;
+  return { ...payload, included: payload.included.map((item) => (item.type === 'letters_events' ? item : { type: item.type, id: item.id })) } as Prisma.InputJsonValue;
 }

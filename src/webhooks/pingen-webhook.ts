@@ -11,9 +11,10 @@
  *   `data.relationships.letter.data.id` (Pingen's letter id, our `partnerLetterId`),
  *   `data.relationships.event.data.id` (the letter event), and the letter and its event in `included`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { LetterStatus } from '../letters/letter-status';
+import { hmacMatches } from './webhook-signature';
 
 /** Name of Pingen's signature header (lower case, as Node reports headers). */
 export const PINGEN_SIGNATURE_HEADER = 'signature';
@@ -33,9 +34,7 @@ export function signPingenWebhook(signingKey: string, rawBody: Buffer | string):
 export function isValidPingenSignature(signingKey: string, rawBody: Buffer, header: string | undefined): boolean {
   if (typeof header !== 'string') return false;
   const hex = header.trim();
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return false;
-  const expected = createHmac('sha256', signingKey).update(rawBody).digest();
-  return timingSafeEqual(Buffer.from(hex, 'hex'), expected);
+  return /^[0-9a-fA-F]{64}$/.test(hex) && hmacMatches(signingKey, rawBody, hex);
 }
 
 /**

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PRISMA } from '../app/tokens';
 import type { PrismaClient } from '../database/prisma-client';
-import { ProblemError } from '../http/problem';
-import { statusesAdvancingTo } from '../letters/letter-status';
+import { applyLetterStatusEvent } from './letter-status-event';
 import type { PrintPartnerEvent } from './print-partner-event';
 
 /** `webhook_events.source` of the print partner's reports. */
@@ -23,26 +21,9 @@ export interface PrintPartnerEventOutcome {
 export class PrintPartnerWebhookService {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  /**
-   * Records the event once (unique source + event id) and moves the letter forward in the same
-   * transaction; a replay changes nothing. 404 for a letter id the platform does not know (the
-   * partner retries: the id is stored right after it accepted the letter).
-   */
+  /** Applies a report once (letter-status-event.ts); 404 for an unknown letter. */
   async apply(event: PrintPartnerEvent): Promise<PrintPartnerEventOutcome> {
-    const letter = await this.prisma.letter.findUnique({ where: { partnerLetterId: event.letterId }, select: { id: true } });
-    if (!letter) throw ProblemError.notFound('Letter');
-    return this.prisma.$transaction(async (tx) => {
-      const recorded = await tx.webhookEvent.createMany({
-        data: [{ id: randomUUID(), source: PRINT_PARTNER_SOURCE, eventId: event.eventId, payload: event }],
-        skipDuplicates: true,
-      });
-      const duplicate = recorded.count === 0;
-      // Conditional update: of two reports racing each other, only forward moves win.
-      const moved = duplicate
-        ? { count: 0 }
-        : await tx.letter.updateMany({ where: { id: letter.id, status: { in: [...statusesAdvancingTo(event.status)] } }, data: { status: event.status } });
-      const { status } = await tx.letter.findUniqueOrThrow({ where: { id: letter.id }, select: { status: true } });
-      return { eventId: event.eventId, letterId: event.letterId, status, applied: moved.count > 0, duplicate };
-    });
+    const outcome = await applyLetterStatusEvent(this.prisma, { source: PRINT_PARTNER_SOURCE, eventId: event.eventId, partnerLetterId: event.letterId, status: event.status, payload: event });
+    return { eventId: event.eventId, letterId: event.letterId, status: outcome.status, applied: outcome.applied, duplicate: outcome.duplicate };
   }
 }

@@ -20,7 +20,10 @@ export function signWebhookBody(secret: string, rawBody: Buffer | string): strin
 export function isValidWebhookSignature(secret: string, rawBody: Buffer, header: string | undefined): boolean {
   if (typeof header !== 'string') return false;
   const match = /^sha256=([0-9a-f]{64})$/.exec(header.trim());
-  if (!match) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  return timingSafeEqual(Buffer.from(match[1], 'hex'), expected);
+  return match !== null && hmacMatches(secret, rawBody, match[1]);
+}
+
+/** Whether `hex` (64 hex digits) is the HMAC-SHA256 of `rawBody` with `secret`; constant-time. */
+export function hmacMatches(secret: string, rawBody: Buffer, hex: string): boolean {
+  return timingSafeEqual(Buffer.from(hex, 'hex'), createHmac('sha256', secret).update(rawBody).digest());
 }
