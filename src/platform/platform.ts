@@ -102,7 +102,7 @@ export async function startPlatform(options: {
     async stop() {
       await metricsServer?.close();
       if (app) await app.close();
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      worker?.shutdown();
       if (workerRun) await workerRun.catch(() => undefined);
       closeActivities();
       await created.psp.close?.();

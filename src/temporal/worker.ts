@@ -18,9 +18,8 @@ export interface ContractWorkers {
   readonly workers: readonly Worker[];
   /** Runs every worker until all have stopped; rejects with the first failure (after shutting down the rest). */
   run(): Promise<void>;
+  /** Shuts down every worker still running (idempotent). */
   shutdown(): void;
-  /** RUNNING while every worker runs. */
-  getState(): ReturnType<Worker['getState']>;
 }
 
 /**
@@ -73,7 +72,6 @@ export async function createContractWorkers(options: {
   return {
     workers,
     shutdown,
-    getState: () => (workers.every((w) => w.getState() === 'RUNNING') ? 'RUNNING' : (workers.find((w) => w.getState() !== 'RUNNING')?.getState() ?? 'STOPPED')),
     async run() {
       const runs = workers.map((w) =>
         w.run().catch((error: unknown) => {
