@@ -239,6 +239,21 @@ export interface FaultStack {
   stop(): Promise<void>;
 }
 
+/** Registers the hooks that start a fault stack before a file's tests and stop it after; returns its getter. */
+export function faultSuite(options: FaultStackOptions): () => FaultStack {
+  let stack: FaultStack | undefined;
+  beforeAll(async () => {
+    stack = await startFaultStack(options);
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60_000);
+  return () => {
+    if (!stack) throw new Error(`the fault stack ${options.name} is not running`);
+    return stack;
+  };
+}
+
 /** Starts the stack; on a failure half-way everything started so far is stopped again. */
 export async function startFaultStack(options: FaultStackOptions): Promise<FaultStack> {
   const dir = path.join(root, 'var', 'test', 'fault', `${options.name}-${process.pid}-${Date.now().toString(36)}`);

@@ -6,22 +6,14 @@
  * cohort's state is unchanged by the restart.
  */
 import type { FaultStack } from './fault-harness';
-import { busyWorkflows, createContract, duplicateMails, FAULT_TOKEN, invoiceSequences, ledger, note, pool, retryUnavailable, secondsSince, sleep, startFaultStack, waitFor } from './fault-harness';
+import { busyWorkflows, createContract, duplicateMails, FAULT_TOKEN, invoiceSequences, ledger, note, pool, retryUnavailable, secondsSince, sleep, faultSuite, waitFor } from './fault-harness';
 
 const EMAIL_CONTRACTS = 4;
 const POST_CONTRACTS = 2;
 const COHORT = EMAIL_CONTRACTS + POST_CONTRACTS;
 const DOWN_MS = 5_000;
 
-let stack: FaultStack | undefined;
-
-beforeAll(async () => {
-  stack = await startFaultStack({ name: 'temporal-restart' });
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.stop();
-}, 60_000);
+const stack = faultSuite({ name: 'temporal-restart' });
 
 type Contract = Awaited<ReturnType<typeof createContract>> & { delivery: 'email' | 'post' };
 
@@ -77,7 +69,7 @@ async function endState(s: FaultStack, contract: Contract): Promise<unknown> {
 }
 
 test(`the Temporal dev server SIGKILLed and restarted while ${COHORT} contracts start: the same end state as ${COHORT} undisturbed ones`, async () => {
-  const s = stack as FaultStack;
+  const s = stack();
   const started = Date.now();
   const undisturbed = await createCohort(s, 'calm');
   await cancelCohort(s, undisturbed);

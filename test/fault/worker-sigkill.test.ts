@@ -20,7 +20,7 @@ import {
   secondsSince,
   sleep,
   settle,
-  startFaultStack,
+  faultSuite,
 } from './fault-harness';
 
 const EMAIL_CONTRACTS = 10;
@@ -29,18 +29,10 @@ const CONTRACTS = EMAIL_CONTRACTS + POST_CONTRACTS;
 /** Kills, each after 1.5–4 s of the worker running. */
 const KILLS = 5;
 
-let stack: FaultStack | undefined;
-
-beforeAll(async () => {
-  stack = await startFaultStack({ name: 'worker-sigkill' });
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.stop();
-}, 60_000);
+const stack = faultSuite({ name: 'worker-sigkill' });
 
 test(`${CONTRACTS} contracts created and cancelled while the worker is SIGKILLed ${KILLS} times: every invoice, communication and letter exactly once, every mail delivered`, async () => {
-  const s = stack as FaultStack;
+  const s = stack();
   const started = Date.now();
   let killing = true;
   const kills: string[] = [];
