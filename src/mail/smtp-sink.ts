@@ -114,6 +114,10 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
       resolve();
     });
   });
+  // A client that dies mid-session (a worker killed while sending) resets its connection: smtp-server
+  // reports that as an 'error' event, which would crash the process without a listener. The
+  // client retries; the sink keeps serving.
+  server.on('error', () => undefined);
 
   return {
     port: (server.server.address() as AddressInfo).port,

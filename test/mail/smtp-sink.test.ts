@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -74,6 +75,17 @@ describe('SMTP sink', () => {
 
     const base = `2027-06-30T08-15-00.000Z-${messageIdFor(KEY).slice(1, 65)}_vertragswerk`;
     expect(readdirSync(outboxDir).sort()).toEqual([`${base}-1.eml`, `${base}.eml`]);
+  });
+
+  it('survives a client that resets its connection mid-session (a killed worker) and keeps accepting mail', async () => {
+    const socket = net.connect(sink.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('data', () => resolve())); // the 220 greeting
+    socket.write('EHLO worker\r\nMAIL FROM:<billing@vertragswerk.example>\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await send();
+    expect(readdirSync(outboxDir)).toHaveLength(1);
   });
 
   it('stops accepting mail after close', async () => {
