@@ -12,6 +12,9 @@ export type ApiClient = ReturnType<typeof apiClient>;
 /** The postal address of every customer `newCustomer` creates, unless the test gives another. */
 export const customerAddress = { line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
 
+/** How long `eventually` polls before it gives up. */
+const EVENTUALLY_MS = 30_000;
+
 /** A ladder whose first step is ten years after the due date (dunning out of the way). */
 const FAR_LADDER = {
   steps: [
@@ -116,8 +119,11 @@ export function sandboxSuite(options: SandboxSuiteOptions = {}): SandboxSuite {
       await advanceClock({ by: 'PT0S' });
     },
     async eventually(read, check, what) {
+      // Webhooks come from partners in the background, retried with backoff (the local PSP: 0.5 s,
+      // 1 s, 2 s, …): under a loaded CI machine a first attempt can miss, so allow 30 s.
+      const deadline = Date.now() + EVENTUALLY_MS;
       let last = await read();
-      for (let i = 0; i < 200 && !check(last); i++) {
+      while (!check(last) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
         last = await read();
       }
